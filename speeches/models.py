@@ -1,0 +1,207 @@
+"""The archive's records: places, topics, speeches with their outline, and commitments."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+
+
+class Region(models.Model):
+    """An administrative division of China, keyed by its GB/T 2260 code."""
+
+    class Level(models.IntegerChoices):
+        PROVINCE = 1, "省级"
+        CITY = 2, "地级"
+        COUNTY = 3, "县级"
+
+    code = models.CharField("区划代码", max_length=6, unique=True)
+    name = models.CharField("全称", max_length=64)
+    short_name = models.CharField("简称", max_length=32, db_index=True)
+    level = models.PositiveSmallIntegerField("级别", choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = verbose_name_plural = "行政区划"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def province(self) -> Region:
+        region = self
+        while region.parent_id is not None:
+            region = region.parent
+        return region
+
+
+class Topic(models.Model):
+    """A policy area of the taxonomy; its keywords are the evidence extraction weighs."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField("名称", max_length=32, unique=True)
+    keywords = models.TextField("关键词", blank=True, help_text="以空格分隔")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = verbose_name_plural = "主题"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SpeechQuerySet(models.QuerySet):
+    def in_region(self, region: Region) -> SpeechQuerySet:
+        """Speeches placed in the region or anywhere below it."""
+        if region.level == Region.Level.PROVINCE:
+            return self.filter(province=region)
+        return self.filter(city=region)
+
+    def with_counts(self) -> SpeechQuerySet:
+        return self.annotate(commitment_count=Count("commitments", distinct=True))
+
+    def for_listing(self) -> SpeechQuerySet:
+        return self.select_related("city", "province", "primary_topic").with_counts()
+
+
+class Speech(models.Model):
+    title = models.CharField("标题", max_length=300)
+    city = models.ForeignKey(
+        Region, verbose_name="城市", null=True, blank=True, on_delete=models.PROTECT, related_name="city_speeches"
+    )
+    province = models.ForeignKey(
+        Region,
+        verbose_name="省份",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="province_speeches",
+    )
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True, db_index=True)
+    delivered_on = models.DateField("讲话日期", null=True, blank=True)
+    speaker = models.CharField("讲话人", max_length=100, blank=True)
+    occasion = models.CharField("场合", max_length=300, blank=True)
+    primary_topic = models.ForeignKey(
+        Topic, verbose_name="主要主题", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    topics = models.ManyToManyField(Topic, verbose_name="主题", blank=True, related_name="speeches")
+    source_name = models.CharField("来源文件", max_length=255, blank=True)
+    original_text = models.TextField("原文")
+    text = models.TextField("规范化文本")
+    content_hash = models.CharField("内容哈希", max_length=64, unique=True, editable=False)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    # Names of the extracted fields staff corrected; re-extraction leaves them alone.
+    edited_fields = models.JSONField("人工修改的字段", default=list, blank=True)
+
+    objects = SpeechQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-delivered_on", "-id"]
+        verbose_name = verbose_name_plural = "讲话"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("speech-detail", args=[self.pk])
+
+
+class Section(models.Model):
+    """A node of a speech's outline; `position` orders all sections of a speech as read."""
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    position = models.PositiveIntegerField()
+    level = models.PositiveSmallIntegerField()
+    marker = models.CharField(max_length=20, blank=True)
+    heading = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["speech", "position"]
+        constraints = [models.UniqueConstraint(fields=["speech", "position"], name="section_position_unique")]
+        verbose_name = verbose_name_plural = "章节"
+
+    def __str__(self) -> str:
+        return f"{self.marker}{self.heading}".strip() or f"第{self.position + 1}节"
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def in_region(self, region: Region) -> CommitmentQuerySet:
+        if region.level == Region.Level.PROVINCE:
+            return self.filter(speech__province=region)
+        return self.filter(speech__city=region)
+
+    def with_amounts(self) -> CommitmentQuerySet:
+        return self.filter(kind=Commitment.Kind.TARGET)
+
+    def due_between(self, year: int, first_month: int, last_month: int) -> CommitmentQuerySet:
+        return self.filter(deadline_year=year, deadline_month__gte=first_month, deadline_month__lte=last_month)
+
+
+class Commitment(models.Model):
+    """What a government pledged in one clause or sentence of a speech."""
+
+    class Kind(models.TextChoices):
+        TARGET = "target", "目标"
+        DEADLINE = "deadline", "时限"
+        ACTION = "action", "举措"
+
+    class Strength(models.TextChoices):
+        BINDING = "binding", "约束性"
+        PLANNED = "planned", "计划性"
+        ASPIRATIONAL = "aspirational", "争取性"
+
+    speech = models.ForeignKey(Speech, on_delete=models.CASCADE, related_name="commitments")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments")
+    position = models.PositiveIntegerField()
+    text = models.TextField("内容")
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, db_index=True)
+    strength = models.CharField("约束程度", max_length=12, choices=Strength.choices, db_index=True)
+    responsible = models.CharField("责任主体", max_length=200, blank=True)
+    deadline_text = models.CharField("时限", max_length=100, blank=True)
+    deadline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    deadline_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments")
+    # Set when staff corrected this commitment; re-extraction then keeps it as it is.
+    edited = models.BooleanField("人工修改", default=False)
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["speech", "position"]
+        verbose_name = verbose_name_plural = "承诺"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+    def get_absolute_url(self) -> str:
+        return f"{self.speech.get_absolute_url()}#c-{self.pk}"
+
+
+class Target(models.Model):
+    """An amount within a commitment: 700亿元以上, 4.5%—5%."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="targets")
+    position = models.PositiveSmallIntegerField(default=0)
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+    value_max = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    unit = models.CharField(max_length=20, blank=True)
+    qualifier = models.CharField(max_length=10, blank=True)
+    text = models.CharField("原文", max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["commitment", "position"]
+        verbose_name = verbose_name_plural = "目标数额"
+
+    def __str__(self) -> str:
+        return self.text or f"{self.value}{self.unit}{self.qualifier}"

@@ -1,0 +1,128 @@
+"""The plain data that parsing produces: no Django, just dataclasses.
+
+The import service maps these onto rows; the JSON report of `import_speeches`
+serialises them with `as_report()` so that a dry run and a real import agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Iterator
+
+
+@dataclass
+class ParsedSection:
+    """One node of a speech's outline; `text` is the body below the heading line."""
+
+    marker: str  # "一、", "（一）", "1.", "" for the opening or an unmarked heading
+    heading: str
+    text: str
+    level: int  # 1 for top-level parts; the opening before any heading is level 1 too
+    children: list[ParsedSection] = field(default_factory=list)
+
+    def walk(self) -> Iterator[ParsedSection]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def label(self) -> str:
+        return f"{self.marker}{self.heading}".strip()
+
+    def as_report(self) -> dict:
+        return {
+            "marker": self.marker,
+            "heading": self.heading,
+            "text": self.text,
+            "level": self.level,
+            "children": [child.as_report() for child in self.children],
+        }
+
+
+def walk_sections(sections: list[ParsedSection]) -> Iterator[ParsedSection]:
+    """Every section in document order (pre-order)."""
+    for section in sections:
+        yield from section.walk()
+
+
+@dataclass
+class ParsedTarget:
+    """An amount pledged: 700亿元以上 -> value 700, unit 亿元, qualifier 以上."""
+
+    value: Decimal
+    unit: str
+    value_max: Decimal | None = None
+    qualifier: str | None = None
+    text: str = ""  # the amount as written in the sentence
+
+    def as_report(self) -> dict:
+        return {
+            "value": _number(self.value),
+            "value_max": _number(self.value_max),
+            "unit": self.unit,
+            "qualifier": self.qualifier,
+        }
+
+
+@dataclass
+class ParsedDeadline:
+    """A time limit as written and what it resolves to (any part may be unknown)."""
+
+    text: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    def as_report(self) -> dict:
+        return {"text": self.text, "year": self.year, "month": self.month, "day": self.day}
+
+
+@dataclass
+class ParsedCommitment:
+    text: str
+    kind: str  # "target" | "deadline" | "action"
+    strength: str  # "binding" | "planned" | "aspirational"
+    section_index: int  # position of its section in walk_sections() order
+    position: int  # order within the speech
+    targets: list[ParsedTarget] = field(default_factory=list)
+    deadline: ParsedDeadline | None = None
+    responsible: str | None = None
+    section_path: list[str] = field(default_factory=list)
+    topic: str | None = None  # slug of the taxonomy topic its own words point to
+
+    def as_report(self) -> dict:
+        return {
+            "text": self.text,
+            "kind": self.kind,
+            "strength": self.strength,
+            "targets": [target.as_report() for target in self.targets],
+            "deadline": self.deadline.as_report() if self.deadline else None,
+            "responsible": self.responsible,
+            "section_path": self.section_path,
+            "topic": self.topic,
+        }
+
+
+@dataclass
+class ParsedSpeech:
+    """One speech cut out of a file, with everything extraction found in it."""
+
+    title: str
+    text: str  # the normalized text of this speech (what the content hash covers)
+    sections: list[ParsedSection] = field(default_factory=list)
+    year: int | None = None
+    delivered_on: date | None = None
+    speaker: str | None = None
+    occasion: str | None = None
+    city_code: str | None = None
+    province_code: str | None = None
+    topics: list[str] = field(default_factory=list)  # slugs, primary first
+    commitments: list[ParsedCommitment] = field(default_factory=list)
+
+
+def _number(value: Decimal | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
