@@ -110,7 +110,8 @@ class ParsedSpeech:
     """One speech cut out of a file, with everything extraction found in it."""
 
     title: str
-    text: str  # the normalized text of this speech (what the content hash covers)
+    text: str  # the normalized body, paragraphs separated by "\n" (what the content hash covers)
+    original_text: str = ""  # the lines of the file this speech came from, as decoded
     sections: list[ParsedSection] = field(default_factory=list)
     year: int | None = None
     delivered_on: date | None = None

@@ -1,0 +1,324 @@
+"""The one import service: files -> parsed speeches -> rows.
+
+The management command, the admin import page and the demo loader all come through here,
+so a file imports the same way whichever door it comes in by. Each file is written in one
+transaction: it either fully imports or leaves the archive as it was. A speech whose
+normalized text is already in the archive is reported as a duplicate and not written again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path, PurePosixPath
+
+from django.conf import settings
+from django.db import DatabaseError, transaction
+
+from .models import Commitment, Region, Section, Speech, Target, Topic
+from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
+from .parsing.extraction import extract
+
+
+@dataclass
+class ImportOptions:
+    city: Region | None = None
+    province: Region | None = None
+    year: int | None = None
+    user: object | None = None  # the staff member importing, recorded on each speech
+    dry_run: bool = False
+
+
+@dataclass
+class SpeechOutcome:
+    parsed: ParsedSpeech
+    speech: Speech | None  # None on a dry run
+    duplicate: bool
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    error: str | None = None
+    speeches: list[SpeechOutcome] = field(default_factory=list)
+
+    @property
+    def created(self) -> int:
+        return sum(1 for outcome in self.speeches if not outcome.duplicate)
+
+
+def content_hash(text: str) -> str:
+    """Whitespace does not count: the same speech with other line breaks is the same speech."""
+    return hashlib.sha256(re.sub(r"\s+", "", text).encode("utf-8")).hexdigest()
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def import_paths(paths: Iterable[str | Path], options: ImportOptions) -> Iterator[FileOutcome]:
+    """Files, folders (every *.txt and *.zip below them) and zip archives, one outcome per text."""
+    for path in expand_paths(paths):
+        if not path.is_file():
+            yield FileOutcome(str(path), error=f"{path}：文件不存在")
+            continue
+        size = path.stat().st_size
+        if size > settings.SPEECHES_MAX_FILE_BYTES:
+            yield FileOutcome(str(path), error=_too_big(str(path), size))
+            continue
+        yield from import_upload(str(path), path.read_bytes(), options)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".zip"})
+        else:
+            yield path
+
+
+def import_upload(name: str, data: bytes, options: ImportOptions) -> list[FileOutcome]:
+    """One uploaded file; a .zip gives one outcome per member. Never raises for bad input."""
+    if len(data) > settings.SPEECHES_MAX_FILE_BYTES:
+        return [FileOutcome(name, error=_too_big(name, len(data)))]
+    if name.lower().endswith(".zip") or data.startswith(b"PK\x03\x04"):
+        return list(_import_zip(name, data, options))
+    return [import_file(name, data, options)]
+
+
+def import_pasted_text(text: str, options: ImportOptions, name: str = "粘贴文本") -> FileOutcome:
+    return import_file(name, text.encode("utf-8"), options)
+
+
+def import_file(name: str, data: bytes, options: ImportOptions) -> FileOutcome:
+    outcome = FileOutcome(name)
+    try:
+        parsed = [extract(speech) for speech in parse_document(data, PurePosixPath(name).name)]
+    except UnreadableFile as error:
+        outcome.error = str(error)
+        return outcome
+    try:
+        outcome.speeches = _store(parsed, name, options)
+    except (DatabaseError, ArithmeticError) as error:
+        # The transaction has rolled back: nothing of this file was written.
+        outcome.error = f"{name}：保存失败，未写入任何内容（{error}）"
+    return outcome
+
+
+def _import_zip(name: str, data: bytes, options: ImportOptions) -> Iterator[FileOutcome]:
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, ValueError):
+        yield FileOutcome(name, error=f"{name}：压缩包已损坏，无法打开")
+        return
+    if not members:
+        yield FileOutcome(name, error=f"{name}：压缩包里没有文件")
+        return
+    for info in members:
+        label = f"{name}/{info.filename}"
+        member = PurePosixPath(info.filename.replace("\\", "/"))
+        if member.is_absolute() or ".." in member.parts:
+            yield FileOutcome(label, error=f"{label}：压缩包内的路径不安全，已跳过")
+        elif info.file_size > settings.SPEECHES_MAX_FILE_BYTES:
+            yield FileOutcome(label, error=_too_big(label, info.file_size))
+        elif member.suffix.lower() != ".txt":
+            yield FileOutcome(label, error=f"{label}：只能导入 .txt 文本文件")
+        else:
+            try:
+                content = archive.read(info)
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError):
+                yield FileOutcome(label, error=f"{label}：无法解压（文件损坏或已加密）")
+                continue
+            yield import_file(label, content, options)
+
+
+def _too_big(name: str, size: int) -> str:
+    limit = settings.SPEECHES_MAX_FILE_BYTES
+    return f"{name}：文件大小 {size / 1024 / 1024:.1f} MB，超过上限 {limit / 1024 / 1024:.0f} MB"
+
+
+# --- writing rows ---------------------------------------------------------------------------
+
+
+def _store(parsed: list[ParsedSpeech], name: str, options: ImportOptions) -> list[SpeechOutcome]:
+    outcomes = []
+    with transaction.atomic():
+        seen: set[str] = set()
+        for speech in parsed:
+            _apply_options(speech, options)
+            digest = content_hash(speech.text)
+            duplicate = digest in seen or Speech.objects.filter(content_hash=digest).exists()
+            seen.add(digest)
+            row = None
+            if not duplicate and not options.dry_run:
+                row = _create_speech(speech, digest, name, options)
+            outcomes.append(SpeechOutcome(speech, row, duplicate))
+    return outcomes
+
+
+def _apply_options(speech: ParsedSpeech, options: ImportOptions) -> None:
+    """Staff's --city/--province/--year win over what extraction found."""
+    if options.city is not None:
+        speech.city_code = options.city.code
+        speech.province_code = options.city.province.code
+    if options.province is not None:
+        speech.province_code = options.province.code
+        if speech.city_code and not speech.city_code.startswith(options.province.code[:2]):
+            speech.city_code = None
+    if options.year is not None:
+        speech.year = options.year
+
+
+def _regions(codes: Iterable[str | None]) -> dict[str, Region]:
+    return {region.code: region for region in Region.objects.filter(code__in={c for c in codes if c})}
+
+
+def _create_speech(parsed: ParsedSpeech, digest: str, name: str, options: ImportOptions) -> Speech:
+    regions = _regions([parsed.city_code, parsed.province_code])
+    topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=parsed.topics)}
+    speech = Speech.objects.create(
+        title=parsed.title[:300],
+        city=regions.get(parsed.city_code or ""),
+        province=regions.get(parsed.province_code or ""),
+        year=parsed.year,
+        delivered_on=parsed.delivered_on,
+        speaker=(parsed.speaker or "")[:100],
+        occasion=(parsed.occasion or "")[:300],
+        primary_topic=topics.get(parsed.topics[0]) if parsed.topics else None,
+        source_name=PurePosixPath(name).name[:255],
+        original_text=parsed.original_text,
+        text=parsed.text,
+        content_hash=digest,
+        imported_by=options.user if getattr(options.user, "pk", None) else None,
+    )
+    if topics:
+        speech.topics.set(topics.values())
+    sections = store_sections(speech, parsed.sections)
+    store_commitments(speech, parsed, sections)
+    return speech
+
+
+def store_sections(speech: Speech, tree: list[ParsedSection]) -> list[Section]:
+    """Rows for the outline, in walk_sections() order; parents are written before children."""
+    rows: list[Section] = []
+    parents: dict[int, Section | None] = {}
+
+    def visit(nodes: list[ParsedSection], parent: ParsedSection | None) -> None:
+        for node in nodes:
+            parents[id(node)] = parent
+            rows.append(
+                Section(
+                    speech=speech,
+                    position=len(rows),
+                    level=node.level,
+                    marker=node.marker[:20],
+                    heading=node.heading[:500],
+                    text=node.text,
+                )
+            )
+            visit(node.children, node)
+
+    visit(tree, None)
+    nodes = list(walk_sections(tree))
+    row_of = {id(node): row for node, row in zip(nodes, rows, strict=True)}
+    for depth in sorted({node.level for node in nodes}):
+        batch = []
+        for node, row in zip(nodes, rows, strict=True):
+            if node.level == depth:
+                parent = parents[id(node)]
+                row.parent = row_of[id(parent)] if parent is not None else None
+                batch.append(row)
+        Section.objects.bulk_create(batch)
+    return rows
+
+
+def store_commitments(speech: Speech, parsed: ParsedSpeech, sections: list[Section]) -> list[Commitment]:
+    topics = {topic.slug: topic for topic in Topic.objects.all()} if parsed.commitments else {}
+    rows = Commitment.objects.bulk_create(
+        [
+            Commitment(
+                speech=speech,
+                section=sections[item.section_index] if item.section_index < len(sections) else None,
+                position=item.position,
+                text=item.text,
+                kind=item.kind,
+                strength=item.strength,
+                responsible=(item.responsible or "")[:200],
+                deadline_text=item.deadline.text[:100] if item.deadline else "",
+                deadline_year=item.deadline.year if item.deadline else None,
+                deadline_month=item.deadline.month if item.deadline else None,
+                deadline_day=item.deadline.day if item.deadline else None,
+                topic=topics.get(item.topic or ""),
+            )
+            for item in parsed.commitments
+        ]
+    )
+    Target.objects.bulk_create(
+        [
+            Target(
+                commitment=row,
+                position=position,
+                value=target.value,
+                value_max=target.value_max,
+                unit=target.unit[:20],
+                qualifier=(target.qualifier or "")[:10],
+                text=target.text[:100],
+            )
+            for row, item in zip(rows, parsed.commitments, strict=True)
+            for position, target in enumerate(item.targets)
+        ]
+    )
+    return rows
+
+
+# --- the JSON report ------------------------------------------------------------------------
+
+
+def outcome_report(outcomes: Iterable[FileOutcome]) -> dict:
+    """The report `import_speeches --json` prints; other tools read these names."""
+    outcomes = list(outcomes)
+    codes = [
+        code
+        for outcome in outcomes
+        for item in outcome.speeches
+        for code in (item.parsed.city_code, item.parsed.province_code)
+    ]
+    regions = _regions(codes)
+    topic_names = dict(Topic.objects.values_list("slug", "name"))
+
+    def place(code: str | None) -> dict | None:
+        region = regions.get(code or "")
+        return {"code": region.code, "name": region.name} if region else None
+
+    def speech_report(item: SpeechOutcome) -> dict:
+        parsed = item.parsed
+        return {
+            "id": item.speech.pk if item.speech else None,
+            "duplicate": item.duplicate,
+            "title": parsed.title,
+            "city": place(parsed.city_code),
+            "province": place(parsed.province_code),
+            "year": parsed.year,
+            "delivered_on": parsed.delivered_on.isoformat() if parsed.delivered_on else None,
+            "speaker": parsed.speaker,
+            "occasion": parsed.occasion,
+            "topics": [topic_names.get(slug, slug) for slug in parsed.topics],
+            "sections": [section.as_report() for section in parsed.sections],
+            "commitments": [commitment.as_report() for commitment in parsed.commitments],
+        }
+
+    return {
+        "files": [
+            {
+                "path": outcome.path,
+                "error": outcome.error,
+                "speeches": [speech_report(item) for item in outcome.speeches],
+            }
+            for outcome in outcomes
+        ]
+    }

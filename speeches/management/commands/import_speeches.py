@@ -1,0 +1,62 @@
+import json
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from speeches.importing import ImportOptions, expand_paths, import_paths, outcome_report
+from speeches.models import Region
+
+
+class Command(BaseCommand):
+    help = "Import speech files (.txt), folders of them and .zip archives into the archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="files, folders (searched for *.txt and *.zip) or .zip archives")
+        parser.add_argument("--city", help="place every speech in this city (name, short name or code)")
+        parser.add_argument("--province", help="place every speech in this province (name, short name or code)")
+        parser.add_argument("--year", type=int, help="the year of every speech")
+        parser.add_argument("--dry-run", action="store_true", help="parse and extract, write nothing")
+        parser.add_argument("--json", action="store_true", help="print only the JSON report on stdout")
+
+    def handle(self, *args, **options):
+        import_options = ImportOptions(
+            city=find_region(options["city"], Region.Level.CITY) if options["city"] else None,
+            province=find_region(options["province"], Region.Level.PROVINCE) if options["province"] else None,
+            year=options["year"],
+            dry_run=options["dry_run"],
+        )
+        paths = list(expand_paths(options["paths"]))
+        show_progress = len(paths) > 1 and sys.stderr.isatty()
+        outcomes = []
+        with tqdm(total=len(paths), unit="file", disable=not show_progress, file=sys.stderr) as progress:
+            for path in paths:
+                for outcome in import_paths([path], import_options):
+                    outcomes.append(outcome)
+                    if outcome.error and not options["json"]:
+                        progress.write(self.style.ERROR(outcome.error), file=sys.stderr)
+                progress.update(1)
+
+        failed = [outcome for outcome in outcomes if outcome.error]
+        speeches = [item for outcome in outcomes for item in outcome.speeches]
+        created = sum(1 for item in speeches if not item.duplicate)
+        duplicates = len(speeches) - created
+        if options["json"]:
+            self.stdout.write(json.dumps(outcome_report(outcomes), ensure_ascii=False, indent=1))
+        else:
+            verb = "would import" if options["dry_run"] else "imported"
+            self.stdout.write(
+                f"{len(outcomes)} files: {verb} {created} speeches, {duplicates} duplicates, {len(failed)} failed"
+            )
+        if failed:
+            # Exit status 1 while keeping what the other files imported.
+            sys.exit(1)
+
+
+def find_region(value: str, level: int) -> Region:
+    regions = Region.objects.filter(level=level)
+    for lookup in ("code", "name", "short_name"):
+        match = regions.filter(**{lookup: value}).first()
+        if match:
+            return match
+    raise CommandError(f"no {Region.Level(level).label} region called {value!r}")

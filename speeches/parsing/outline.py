@@ -1,0 +1,167 @@
+"""Paragraphs of one speech -> its section tree.
+
+Markers (一、 （一） 1、/1. （1） 第一， 一是) open sections. Nesting follows the order in which
+marker styles appear, as people write them: the first style seen is the top level, a new
+style goes one level down, a style already open closes everything below it. A marker
+that does not continue its sequence is ordinary text, so a stray "3." inside a paragraph
+or an amount such as "1.5亿元" never opens a section.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cn2an
+
+from .structures import ParsedSection
+
+_CN = "一二三四五六七八九十"
+MARKER = (
+    rf"(?:[{_CN}]{{1,3}}、"
+    rf"|[（(]\s*[{_CN}]{{1,3}}\s*[）)]"
+    r"|\d{1,2}(?:、|[.．](?!\d))"
+    r"|[（(]\s*\d{1,2}\s*[）)]"
+    rf"|第[{_CN}]{{1,3}}[，、,：:]"
+    rf"|[{_CN}]{{1,3}}是(?=[^，。；：\d]))"
+)
+
+# style name -> pattern capturing the number
+_STYLES = (
+    ("cn", re.compile(rf"^([{_CN}]{{1,3}})、")),
+    ("paren-cn", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*")),
+    ("paren-arabic", re.compile(r"^[（(]\s*(\d{1,2})\s*[）)]\s*")),
+    ("arabic", re.compile(r"^(\d{1,2})(?:、|[.．](?!\d))")),
+    ("ordinal", re.compile(rf"^第([{_CN}]{{1,3}})[，、,：:]")),
+    ("shi", re.compile(rf"^([{_CN}]{{1,3}})是(?=[^，。；：\d])")),
+)
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_NOTES = re.compile(r"^(?:附[:：]?)?(?:名词解释|注释|注解|附注|注)[:：]?$")
+_HEADING_MAX = 300  # a "heading" longer than this is a paragraph that happens to start with a marker
+_PLAIN_HEADING = re.compile(r"^[^，。；！？：:,;!?\s]{4,30}$")
+
+
+@dataclass
+class _Marker:
+    style: str
+    number: int
+    marker: str
+    rest: str
+
+
+def read_marker(paragraph: str) -> _Marker | None:
+    for style, pattern in _STYLES:
+        match = pattern.match(paragraph)
+        if match:
+            try:
+                number = int(match.group(1)) if match.group(1).isdigit() else int(cn2an.cn2an(match.group(1), "smart"))
+            except ValueError:
+                return None
+            return _Marker(style, number, match.group(0), paragraph[match.end() :])
+    return None
+
+
+def _split_heading(rest: str) -> tuple[str, str]:
+    """A marked line's heading is its first sentence (with its full stop); the rest is body."""
+    end = _SENTENCE_END.search(rest)
+    if end is None:
+        return rest, ""
+    return rest[: end.end()], rest[end.end() :]
+
+
+def _table_of_contents(paragraphs: list[str]) -> set[int]:
+    """Indexes of a table of contents printed before the body: its headings come again later."""
+    firsts = [i for i, p in enumerate(paragraphs) if (m := read_marker(p)) and m.number == 1 and len(p) <= 60]
+    for start in firsts:
+        first = read_marker(paragraphs[start])
+        run = [start]
+        for j in range(start + 1, len(paragraphs)):
+            marker = read_marker(paragraphs[j])
+            if not marker or len(paragraphs[j]) > 60 or _SENTENCE_END.search(paragraphs[j]):
+                break
+            run.append(j)
+        if len(run) < 3:
+            continue
+        later = {p for p in paragraphs[run[-1] + 1 :]}
+        if paragraphs[start] in later or any(
+            (m := read_marker(p)) and m.style == first.style and m.rest == first.rest for p in later
+        ):
+            return set(run)
+    return set()
+
+
+def _is_plain_heading(paragraph: str, following: str | None) -> bool:
+    """A short line without punctuation, followed by prose, heads a section of its own."""
+    return (
+        bool(_PLAIN_HEADING.match(paragraph))
+        and not paragraph.startswith(("—", "-", "―"))
+        and not re.search(r"\d", paragraph)
+        and following is not None
+        and len(following) > 2 * len(paragraph)
+        and bool(_SENTENCE_END.search(following))
+    )
+
+
+def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
+    """The section tree; every character of `paragraphs` lands in exactly one section."""
+    roots: list[ParsedSection] = []
+    opening = ParsedSection(marker="", heading="", text="", level=1)
+    # Open sections with their style and last number, outermost first.
+    stack: list[tuple[str, int, ParsedSection]] = []
+    current = opening
+    toc = _table_of_contents(paragraphs)
+    body_started = False
+    in_notes = False
+
+    def append_text(section: ParsedSection, text: str) -> None:
+        section.text = f"{section.text}\n{text}" if section.text else text
+
+    def open_section(section: ParsedSection, depth: int) -> None:
+        nonlocal current
+        del stack[depth:]
+        if depth == 0:
+            if opening.text and opening not in roots:
+                roots.append(opening)
+            roots.append(section)
+        else:
+            stack[-1][2].children.append(section)
+        current = section
+
+    for index, paragraph in enumerate(paragraphs):
+        if in_notes or index in toc:
+            append_text(current, paragraph)
+            continue
+        if body_started and _NOTES.match(paragraph):
+            open_section(ParsedSection(marker="", heading=paragraph, text="", level=1), 0)
+            stack.append(("notes", 0, current))
+            in_notes = True
+            continue
+        marker = read_marker(paragraph)
+        if marker and len(marker.rest) > 1:
+            depth = next((d for d, (style, _, _) in enumerate(stack) if style == marker.style), None)
+            if depth is not None:
+                previous = stack[depth][1]
+                accepted = marker.number > previous or marker.number == 1
+            else:
+                depth = len(stack)
+                accepted = marker.number <= 2
+            heading, body = _split_heading(marker.rest)
+            if accepted and len(heading) <= _HEADING_MAX:
+                section = ParsedSection(marker=marker.marker, heading=heading, text=body, level=depth + 1)
+                open_section(section, depth)
+                stack.append((marker.style, marker.number, section))
+                body_started = True
+                continue
+        following = next((p for p in paragraphs[index + 1 : index + 2]), None)
+        if body_started and _is_plain_heading(paragraph, following):
+            depth = next((d for d, (style, _, _) in enumerate(stack) if style == "plain"), len(stack))
+            section = ParsedSection(marker="", heading=paragraph, text="", level=depth + 1)
+            open_section(section, depth)
+            stack.append(("plain", 0, section))
+            continue
+        if _SENTENCE_END.search(paragraph):
+            body_started = True
+        append_text(current, paragraph)
+    if not roots and opening.text:
+        roots.append(opening)
+    return roots
