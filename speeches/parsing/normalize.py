@@ -18,7 +18,7 @@ _WIDTH |= {chr(code): chr(code - 0xFEE0) for code in range(0xFF21, 0xFF3B)}  # �
 _WIDTH |= {chr(code): chr(code - 0xFEE0) for code in range(0xFF41, 0xFF5B)}  # ａ-ｚ
 _WIDTH |= {"％": "%", "．": ".", "＋": "+", "－": "-", "／": "/", "＝": "=", "＜": "<", "＞": ">"}
 _WIDTH |= {"～": "~", "＃": "#", "＆": "&", "＊": "*", "＠": "@", "＿": "_", "\u00a0": " ", "\u3000": " "}
-_WIDTH |= {ch: "" for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad"}  # zero-width characters and soft hyphens
+_WIDTH |= dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff\xad", "")  # zero-width characters and soft hyphens
 _TRANSLATE = str.maketrans(_WIDTH)
 
 _SPACES = re.compile(r"[ \t\f\v]+")
@@ -80,9 +80,8 @@ def _keep_space(left: str, right: str, prose: bool) -> bool:
         return False
     if _ASCII_WORD.match(left) and _ASCII_WORD.match(right):
         return True  # "Essential Science Indicators"
-    if not prose and _CJK.match(left) and _CJK.match(right):
-        return True  # "广东省省长 孟凡利"
-    return False  # inside numbers, between a number and its unit, around punctuation
+    # "广东省省长 孟凡利" keeps its space; numbers, units and punctuation never do.
+    return not prose and bool(_CJK.match(left)) and bool(_CJK.match(right))
 
 
 def _fix_boxes(line: str) -> str:

@@ -37,6 +37,8 @@ _STYLES = (
 )
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _NOTES = re.compile(r"^(?:附[:：]?)?(?:名词解释|注释|注解|附注|注)[:：]?$")
+# "附件1", "附件：2026年十件民生实事": an appendix after the speech, with an outline of its own.
+_APPENDIX = re.compile(r"^附件\s*\d{0,2}\s*[:：]?[^。，；]{0,40}$")
 _HEADING_MAX = 300  # a "heading" longer than this is a paragraph that happens to start with a marker
 _PLAIN_HEADING = re.compile(r"^[^，。；！？：:,;!?\s]{4,30}$")
 
@@ -79,10 +81,12 @@ def _table_of_contents(paragraphs: list[str]) -> set[int]:
             marker = read_marker(paragraphs[j])
             if not marker or len(paragraphs[j]) > 60 or _SENTENCE_END.search(paragraphs[j]):
                 break
+            if marker.style == first.style and marker.number == first.number:
+                break  # the body's first heading right after the contents
             run.append(j)
         if len(run) < 3:
             continue
-        later = {p for p in paragraphs[run[-1] + 1 :]}
+        later = set(paragraphs[run[-1] + 1 :])
         if paragraphs[start] in later or any(
             (m := read_marker(p)) and m.style == first.style and m.rest == first.rest for p in later
         ):
@@ -120,7 +124,7 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
         nonlocal current
         del stack[depth:]
         if depth == 0:
-            if opening.text and opening not in roots:
+            if opening.text and not any(root is opening for root in roots):
                 roots.append(opening)
             roots.append(section)
         else:
@@ -135,6 +139,10 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
             open_section(ParsedSection(marker="", heading=paragraph, text="", level=1), 0)
             stack.append(("notes", 0, current))
             in_notes = True
+            continue
+        if body_started and _APPENDIX.match(paragraph):
+            open_section(ParsedSection(marker="", heading=paragraph, text="", level=1), 0)
+            stack.append(("appendix", 0, current))
             continue
         marker = read_marker(paragraph)
         if marker and len(marker.rest) > 1:

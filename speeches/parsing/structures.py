@@ -6,10 +6,10 @@ serialises them with `as_report()` so that a dry run and a real import agree.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Iterator
 
 
 @dataclass
