@@ -1,0 +1,446 @@
+"""Staff pages: correct what extraction found, and import new speeches with a preview first."""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .forms import SpeechImportForm
+from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload
+from .models import Commitment, Region, Section, Speech, Target, Topic
+from .parsing.structures import walk_sections
+from .reextracting import EXTRACTED_FIELDS
+
+# Pasted text shows under this name; uploaded files must end in .txt or .zip, so no file is called so.
+PASTED_NAME = "粘贴文本"
+
+# Which levels the region search offers for each place field of a speech.
+REGION_LEVELS_FOR_FIELD = {"city": Region.Level.CITY, "province": Region.Level.PROVINCE}
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "short_name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name", "short_name")
+    list_select_related = ("parent",)
+    autocomplete_fields = ("parent",)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A speech's city field should offer cities, not the 3,000 counties that share the table.
+        if request.GET.get("model_name") == "speech" and request.GET.get("field_name") in REGION_LEVELS_FOR_FIELD:
+            queryset = queryset.filter(level=REGION_LEVELS_FOR_FIELD[request.GET["field_name"]])
+        return queryset, may_have_duplicates
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position", "speech_count")
+    list_editable = ("position",)
+    search_fields = ("name", "slug", "keywords")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(speech_count=Count("speeches"))
+
+    @admin.display(description="讲话数", ordering="speech_count")
+    def speech_count(self, topic: Topic) -> int:
+        return topic.speech_count
+
+
+class EditedSpeechFilter(admin.SimpleListFilter):
+    title = "人工修改"
+    parameter_name = "edited"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已修改"), ("no", "未修改")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(edited_fields=[])
+        if self.value() == "no":
+            return queryset.filter(edited_fields=[])
+        return queryset
+
+
+class SectionInline(admin.TabularInline):
+    """The outline as read; a heading is corrected on the section's own page."""
+
+    model = Section
+    fields = ("outline_label", "level", "position")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    classes = ("collapse",)
+    verbose_name_plural = "提纲"
+
+    @admin.display(description="章节")
+    def outline_label(self, section: Section) -> str:
+        if section.pk is None:  # the blank row Django keeps for adding, which this inline never offers
+            return ""
+        return "\u3000" * (section.level - 1) + str(section)
+
+
+@admin.register(Speech)
+class SpeechAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "city",
+        "province",
+        "year",
+        "primary_topic",
+        "commitment_count",
+        "is_edited",
+        "imported_at",
+    )
+    list_filter = (
+        "year",
+        ("province", admin.RelatedOnlyFieldListFilter),
+        ("city", admin.RelatedOnlyFieldListFilter),
+        "primary_topic",
+        EditedSpeechFilter,
+    )
+    search_fields = ("title", "speaker", "occasion", "source_name", "city__name", "province__name")
+    list_select_related = ("city", "province", "primary_topic")
+    autocomplete_fields = ("city", "province")
+    filter_horizontal = ("topics",)
+    readonly_fields = (
+        "commitments_link",
+        "edited_fields",
+        "source_name",
+        "imported_at",
+        "imported_by",
+        "content_hash",
+        "original_text",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", ("city", "province"), ("year", "delivered_on"), "speaker", "occasion")}),
+        ("主题", {"fields": ("primary_topic", "topics")}),
+        ("承诺与人工修改", {"fields": ("commitments_link", "edited_fields")}),
+        ("来源", {"fields": ("source_name", "imported_at", "imported_by", "content_hash")}),
+        ("原文", {"fields": ("original_text",), "classes": ("collapse",)}),
+    )
+    inlines = (SectionInline,)
+    change_list_template = "admin/speeches/speech/change_list.html"
+    import_template = "admin/speeches/speech/import.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_counts()
+
+    @admin.display(description="承诺数", ordering="commitment_count")
+    def commitment_count(self, speech: Speech) -> int:
+        return speech.commitment_count
+
+    @admin.display(description="人工修改", boolean=True)
+    def is_edited(self, speech: Speech) -> bool:
+        return bool(speech.edited_fields)
+
+    @admin.display(description="承诺")
+    def commitments_link(self, speech: Speech) -> str:
+        # A long work report holds hundreds of commitments: list them on their own page.
+        url = reverse("admin:speeches_commitment_changelist")
+        return format_html(
+            '<a href="{}?speech__id__exact={}">查看本讲话的 {} 条承诺</a>', url, speech.pk, speech.commitment_count
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # What staff correct here, re-extraction leaves as it is.
+            corrected = [name for name in form.changed_data if name in EXTRACTED_FIELDS]
+            obj.edited_fields = list(dict.fromkeys([*obj.edited_fields, *corrected]))
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        import_view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", import_view, name="speeches_speech_import"), *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        # Speeches come from files: adding one by hand would skip parsing and the content hash.
+        return HttpResponseRedirect(reverse("admin:speeches_speech_import"))
+
+    def import_view(self, request):
+        """Upload or paste, preview what would be created, then confirm to import exactly that."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self.confirm_import(request)
+        if request.method == "POST":
+            form = SpeechImportForm(request.POST, request.FILES, admin_site=self.admin_site)
+            if form.is_valid():
+                return self.preview_import(request, form)
+        else:
+            form = SpeechImportForm(admin_site=self.admin_site)
+        return self.render_import(request, form, stage="upload")
+
+    def preview_import(self, request, form: SpeechImportForm):
+        """A dry run over the upload, kept on the server under a token for the confirm step."""
+        pending = PendingImport.create(request.user, form.cleaned_data)
+        outcomes = pending.run(dry_run=True, user=request.user)
+        for outcome in outcomes:
+            if outcome.error:
+                form.add_error("text" if outcome.path == PASTED_NAME else "files", outcome.error)
+        files = preview_files(outcomes)
+        token = None
+        if any(not speech["duplicate"] for file in files for speech in file["speeches"]):
+            token = pending.token
+        else:
+            pending.discard()
+        return self.render_import(request, form, stage="preview", files=files, token=token)
+
+    def confirm_import(self, request):
+        pending = PendingImport.claim(request.POST.get("token", ""), request.user)
+        if pending is None:
+            messages.error(request, "预览已过期或已导入，请重新上传。")
+            return HttpResponseRedirect(request.path)
+        try:
+            outcomes = pending.run(dry_run=False, user=request.user)
+        finally:
+            pending.discard()
+        form = SpeechImportForm(admin_site=self.admin_site)
+        return self.render_import(request, form, stage="done", files=preview_files(outcomes))
+
+    def render_import(self, request, form: SpeechImportForm, **context):
+        context.update(
+            self.admin_site.each_context(request),
+            opts=self.opts,
+            title="导入讲话",
+            form=form,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, self.import_template, context)
+
+
+def preview_files(outcomes: list[FileOutcome]) -> list[dict]:
+    """What the import page shows per file: its error, or per speech where it is placed and its outline."""
+    codes = [
+        code
+        for outcome in outcomes
+        for item in outcome.speeches
+        for code in (item.parsed.city_code, item.parsed.province_code)
+        if code
+    ]
+    regions = Region.objects.in_bulk(codes, field_name="code")
+    return [
+        {
+            "name": outcome.path,
+            "error": outcome.error,
+            "speeches": [
+                {
+                    "title": item.parsed.title,
+                    "city": regions.get(item.parsed.city_code),
+                    "province": regions.get(item.parsed.province_code),
+                    "year": item.parsed.year,
+                    "outline": item.parsed.sections,
+                    "section_count": sum(1 for _ in walk_sections(item.parsed.sections)),
+                    "commitment_count": len(item.parsed.commitments),
+                    "duplicate": item.duplicate,
+                    "speech": item.speech,
+                }
+                for item in outcome.speeches
+            ],
+        }
+        for outcome in outcomes
+    ]
+
+
+@dataclass
+class PendingImport:
+    """Uploaded bytes kept on the server between preview and confirm, found again by a random token.
+
+    The browser only ever sends the token back, so a confirm cannot point the import at another file.
+    """
+
+    token: str
+    folder: Path
+    manifest: dict
+
+    ROOT = Path(tempfile.gettempdir()) / "speech-archive-imports"
+    TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+    PASTED = "pasted.txt"
+    MAX_AGE_SECONDS = 24 * 3600
+
+    @classmethod
+    def create(cls, user, cleaned_data: dict) -> PendingImport:
+        cls.sweep()
+        token = secrets.token_urlsafe(24)
+        folder = cls.ROOT / token
+        folder.mkdir(parents=True, mode=0o700)
+        names = []
+        for number, upload in enumerate(cleaned_data["files"]):
+            with open(folder / f"{number}.upload", "wb") as stored:
+                for chunk in upload.chunks():
+                    stored.write(chunk)
+            names.append(upload.name)
+        text = cleaned_data.get("text", "")
+        if text.strip():
+            (folder / cls.PASTED).write_text(text, encoding="utf-8")
+        city, province = cleaned_data.get("city"), cleaned_data.get("province")
+        manifest = {
+            "user": user.pk,
+            "files": names,
+            "pasted": bool(text.strip()),
+            "city": city.pk if city else None,
+            "province": province.pk if province else None,
+            "year": cleaned_data.get("year"),
+        }
+        (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        return cls(token, folder, manifest)
+
+    @classmethod
+    def claim(cls, token: str, user) -> PendingImport | None:
+        """The upload this user previewed under the token, taken so that no second confirm can import it too."""
+        if not cls.TOKEN.fullmatch(token):
+            return None
+        folder = cls.ROOT / token
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            if manifest.get("user") != user.pk:
+                return None
+            claimed = folder.rename(cls.ROOT / f"{token}.claimed")
+        except (OSError, ValueError):
+            return None
+        return cls(token, claimed, manifest)
+
+    @classmethod
+    def sweep(cls) -> None:
+        """Forget previews nobody confirmed."""
+        if not cls.ROOT.is_dir():
+            return
+        too_old = time.time() - cls.MAX_AGE_SECONDS
+        for folder in cls.ROOT.iterdir():
+            try:
+                stale = folder.stat().st_mtime < too_old
+            except FileNotFoundError:  # another request swept or confirmed it meanwhile
+                continue
+            if stale:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    @property
+    def options(self) -> ImportOptions:
+        regions = Region.objects.in_bulk([pk for pk in (self.manifest["city"], self.manifest["province"]) if pk])
+        return ImportOptions(
+            city=regions.get(self.manifest["city"]),
+            province=regions.get(self.manifest["province"]),
+            year=self.manifest["year"],
+        )
+
+    def run(self, *, dry_run: bool, user=None) -> list[FileOutcome]:
+        options = self.options
+        options.dry_run = dry_run
+        options.user = user
+        outcomes = []
+        for number, name in enumerate(self.manifest["files"]):
+            outcomes.extend(import_upload(name, (self.folder / f"{number}.upload").read_bytes(), options))
+        if self.manifest["pasted"]:
+            text = (self.folder / self.PASTED).read_text(encoding="utf-8")
+            outcomes.append(import_pasted_text(text, options, name=PASTED_NAME))
+        return outcomes
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class TargetInline(admin.TabularInline):
+    model = Target
+    fields = ("position", "text", "value", "value_max", "unit", "qualifier")
+    extra = 0
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ("short_text", "speech", "kind", "strength", "responsible", "deadline_text", "topic", "edited")
+    list_filter = (
+        "kind",
+        "strength",
+        "edited",
+        "topic",
+        "speech__year",
+        ("speech__province", admin.RelatedOnlyFieldListFilter),
+    )
+    search_fields = ("text", "responsible", "deadline_text", "speech__title")
+    list_select_related = ("speech", "topic")
+    autocomplete_fields = ("speech",)
+    fieldsets = (
+        (None, {"fields": ("speech", "section", "position", "text")}),
+        ("抽取结果", {"fields": ("kind", "strength", "responsible", "topic")}),
+        ("时限", {"fields": ("deadline_text", ("deadline_year", "deadline_month", "deadline_day"))}),
+        (None, {"fields": ("edited",)}),
+    )
+    inlines = (TargetInline,)
+
+    @admin.display(description="内容", ordering="text")
+    def short_text(self, commitment: Commitment) -> str:
+        return commitment.text if len(commitment.text) <= 80 else commitment.text[:80] + "…"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A commitment belongs to the speech it was said in; it never moves to another.
+        return ("speech",) if obj else ()
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "section" in form.base_fields:
+            # Offer the sections of this speech only, not every section in the archive.
+            sections = Section.objects.filter(speech=obj.speech) if obj else Section.objects.none()
+            form.base_fields["section"].queryset = sections
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Unticking 人工修改 alone hands the commitment back to re-extraction; any other change is a correction.
+        corrected = (
+            not change
+            or any(name != "edited" for name in form.changed_data)
+            or any(formset.has_changed() for formset in formsets)
+        )
+        if corrected and not form.instance.edited:
+            form.instance.edited = True
+            Commitment.objects.filter(pk=form.instance.pk).update(edited=True)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "speech", "level", "position")
+    list_filter = ("level",)
+    search_fields = ("marker", "heading", "speech__title")
+    list_select_related = ("speech",)
+    autocomplete_fields = ("speech",)
+    raw_id_fields = ("parent",)
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "value", "value_max", "unit", "qualifier", "commitment")
+    list_filter = ("unit", "qualifier")
+    search_fields = ("text", "unit", "commitment__text", "commitment__speech__title")
+    list_select_related = ("commitment",)
+    autocomplete_fields = ("commitment",)
+
+    # A corrected amount is a corrected commitment: keep it on re-extraction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        Commitment.objects.filter(pk=obj.commitment_id).update(edited=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        Commitment.objects.filter(pk=obj.commitment_id).update(edited=True)
+
+    def delete_queryset(self, request, queryset):
+        commitment_ids = list(queryset.values_list("commitment_id", flat=True))
+        super().delete_queryset(request, queryset)
+        Commitment.objects.filter(pk__in=commitment_ids).update(edited=True)

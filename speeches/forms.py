@@ -1,0 +1,85 @@
+"""Forms of the archive's staff pages: the admin import page."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+
+from .models import Region, Speech
+
+IMPORTABLE_SUFFIXES = (".txt", ".zip")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """A file field that takes several files at once and cleans to a list."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(IMPORTABLE_SUFFIXES)}))
+        # An empty file is reported per file by the import, so the other files of the upload still go through.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        clean_one = super().clean
+        if isinstance(data, list | tuple):
+            return [clean_one(item, initial) for item in data if item]
+        return [clean_one(data, initial)] if data else []
+
+
+class SpeechImportForm(forms.Form):
+    """Files or pasted text to import, and where and when the speeches belong if the text does not say."""
+
+    files = MultipleFileField(
+        label="文件",
+        required=False,
+        help_text="可多选；支持 .txt 文本文件和包含 .txt 文件的 .zip 压缩包。",
+    )
+    text = forms.CharField(
+        label="粘贴文本",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 80}),
+        help_text="也可以直接粘贴讲话全文。",
+    )
+    city = forms.ModelChoiceField(
+        label="城市",
+        queryset=Region.objects.filter(level=Region.Level.CITY),
+        required=False,
+        help_text="填写则以此为准；留空则从文本中识别。",
+    )
+    province = forms.ModelChoiceField(
+        label="省份",
+        queryset=Region.objects.filter(level=Region.Level.PROVINCE),
+        required=False,
+        help_text="填写则以此为准；留空则从文本或城市推断。",
+    )
+    year = forms.IntegerField(
+        label="年份", required=False, min_value=1949, max_value=2100, help_text="填写则以此为准；留空则从文本中识别。"
+    )
+
+    def __init__(self, *args, admin_site=admin.site, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 3,400 regions are too many for a select: search them like the speech form does.
+        for name in ("city", "province"):
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(Speech._meta.get_field(name), admin_site, choices=field.choices)
+
+    def clean_files(self) -> list:
+        files = self.cleaned_data["files"]
+        for upload in files:
+            if not upload.name.lower().endswith(IMPORTABLE_SUFFIXES):
+                raise forms.ValidationError(f"{upload.name}：只能导入 .txt 或 .zip 文件。")
+        return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not cleaned.get("files") and not cleaned.get("text", "").strip():
+            raise forms.ValidationError("请选择文件或粘贴讲话文本。")
+        city, province = cleaned.get("city"), cleaned.get("province")
+        if city and province and city.province != province:
+            self.add_error("city", f"{city}不属于{province}。")
+        return cleaned

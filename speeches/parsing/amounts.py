@@ -1,0 +1,164 @@
+"""Amounts in a pledge: 700亿元以上, 4.5%—5%, 不少于15个, 一千二百万人, 百分之十四点一.
+
+Only a number followed by a unit of measure counts as an amount, so years (2025年),
+dates (3月), quarters (1~2季度), ordinals (第三) and slogans in quotes (“两个维护”)
+never become targets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+
+from .structures import ParsedTarget
+
+# Counting words: after a bare single Chinese digit they are nearly always rhetoric
+# (三项机制, 两个确保, 三次产业), so 三项 is not an amount while 3项 and 三十项 are.
+_COUNTER_UNITS = (
+    "个工作日|个百分点|百分点|人次|户次|家次|批次|场次|架次|车次|班次|个|项|条|次|批|家|种|件|名|位|所|座|套|台|张|处|只|头|支|篇|例|场|份|块|片|根|间|栋|口|眼|部|列|架|"
+    "辆|艘|株|棵|册|笔|宗|单|站|户|人|倍|天|小时|岁|床|元|美元"
+)
+_MEASURE_UNITS = "平方公里|平方千米|平方米|平方公尺|立方米|公尺|公里|千米|米|公顷|亩|吨公里|吨|公斤|千克|市斤|斤|担|克拉|克|千瓦时|千瓦|兆瓦|瓦|度|标准箱|标箱|欧元|港元|微克/立方米|年"
+_COUNTERS = frozenset(_COUNTER_UNITS.split("|"))
+_UNIT_WORDS = sorted({*_COUNTERS, *_MEASURE_UNITS.split("|")}, key=len, reverse=True)
+_MULTIPLIERS = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百"
+
+_CN_CHARS = "零〇○一二两三四五六七八九十百千万亿"
+_NUMBER = r"\d+(?:\.\d+)?"
+_CN_NUMBER = rf"百分之[{_CN_CHARS}点]+|[{_CN_CHARS}]+(?:点[零〇○一二三四五六七八九]+)?"
+_PRE_QUALIFIERS = "不少于|不低于|不超过|不高于|不到|超过|高于|低于|达到|突破|控制在|保持在|稳定在|约|近|超|达"
+_POST_QUALIFIERS = "以上|以下|左右|以内|之内|上下"
+_RANGE = r"[—–\-~～]+|至|到"
+
+# Starts at the number so the regex engine can skip ahead to digits; what precedes is checked after.
+_AMOUNT = re.compile(
+    rf"(?P<num>{_NUMBER}|{_CN_NUMBER})(?P<percent>%)?"
+    rf"(?:(?P<range>{_RANGE})(?P<num_max>{_NUMBER}|{_CN_NUMBER}))?"
+    r"(?P<approx>多|余)?"
+    rf"(?P<unit>(?:(?:{_MULTIPLIERS})(?:多|余)?)?(?:{'|'.join(map(re.escape, _UNIT_WORDS))})|%|‰)?"
+    rf"(?P<post>{_POST_QUALIFIERS})?"
+)
+# 千亿级产业集群, 6个月内, 以下14个方面: sizes of a category, durations and list lengths are not pledged amounts.
+_NOT_AFTER = re.compile(r"级|月|方面|大")
+_NOT_BEFORE = re.compile(r"(?:以下|如下|下面|这)$")
+_PRE = re.compile(rf"(?:{_PRE_QUALIFIERS})$")
+_NOT_PRECEDED_BY = frozenset(f"0123456789.第{_CN_CHARS}") | frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+)
+_REACHING = {"达到", "超过", "不少于", "不低于", "达"}
+_NOUN_FOLLOWS = re.compile(r"[^，。；、：,;:\s）)]")
+_QUOTED = re.compile(r"“[^“”\n]{0,40}”")
+_CN_DIGIT = re.compile(r"[一二两三四五六七八九十]")
+# Multipliers folded into the value so a unit keeps at most one of 万/亿 (千万元 -> ×1000 万元).
+_FOLDED = {
+    "千万": ("万", 1000),
+    "百万": ("万", 100),
+    "十万": ("万", 10),
+    "千亿": ("亿", 1000),
+    "百亿": ("亿", 100),
+    "十亿": ("亿", 10),
+}
+
+
+@dataclass(frozen=True)
+class FoundAmount:
+    start: int
+    end: int
+    target: ParsedTarget
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """一千二百万 -> 12000000, 十四点一 -> 14.1, 两千 -> 2000; None when it is not a number."""
+    text = text.replace("○", "〇").replace("两", "二")
+    if text.startswith("百分之"):
+        text = text[3:]
+    try:
+        value = cn2an.cn2an(text, "strict")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return Decimal(str(value))
+
+
+def _number(text: str) -> Decimal | None:
+    if text[0].isdigit():
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return None
+    if not _CN_DIGIT.search(text):  # 千亿元级, 亿元以上: multipliers alone are not numbers
+        return None
+    return chinese_number(text)
+
+
+def _split_multiplier(number: str) -> tuple[str, str]:
+    """四百八十万 -> (四百八十, 万): a Chinese numeral's trailing 万/亿 belongs to the unit, as in 480万人."""
+    for suffix in ("万亿", "亿", "万"):
+        head = number[: -len(suffix)]
+        if number.endswith(suffix) and head and _CN_DIGIT.search(head) and suffix not in head:
+            return head, suffix
+    return number, ""
+
+
+def iter_amounts(text: str) -> Iterator[FoundAmount]:
+    """Every amount in `text`, in order, with its span."""
+    quoted = [m.span() for m in _QUOTED.finditer(text)]
+    for match in _AMOUNT.finditer(text):
+        number, unit = match["num"], match["unit"] or ""
+        if not (unit or match["percent"] or number.startswith("百分之")):
+            continue
+        start, end = match.start(), match.end()
+        if (start and text[start - 1] in _NOT_PRECEDED_BY) or any(a <= start < b for a, b in quoted):
+            continue
+        before = _PRE.search(text, max(0, start - 3), start)
+        pre = before.group() if before else None
+        if _NOT_AFTER.match(text, end) or _NOT_BEFORE.search(text, 0, start):
+            continue
+        if unit == "年" and not ("." in number or pre in _REACHING):
+            continue  # 2025年, 三年内, 近3年: dates and spans; 受教育年限达到10.5年 is an amount
+        if unit == "岁" and _NOUN_FOLLOWS.match(text, end):
+            continue  # 65岁以上老年人: an age that picks out people, not one to reach
+        chinese = not number[0].isdigit()
+        multiplier = ""
+        if chinese and not number.startswith("百分之"):
+            number, multiplier = _split_multiplier(number)
+            # A lone 三 or 两 with a counting word is rhetoric, not a quantity.
+            if len(number) == 1 and not multiplier and unit.lstrip("多余") in _COUNTERS:
+                continue
+        value = _number(number)
+        if value is None:
+            continue
+        value_max = _number(_split_multiplier(match["num_max"])[0]) if match["num_max"] else None
+        if match["percent"] or number.startswith("百分之"):
+            unit = unit or "%"
+        unit = multiplier + unit.replace("多", "").replace("余", "")
+        for prefix, (kept, factor) in _FOLDED.items():
+            if unit.startswith(prefix) and len(unit) > len(prefix):
+                unit = kept + unit[len(prefix) :]
+                value *= factor
+                value_max = value_max * factor if value_max is not None else None
+                break
+        # 50多家, 十四万多公里, 十八亿余元: "more than" sits before or inside the unit.
+        approx = match["approx"] or next((mark for mark in "多余" if mark in (match["unit"] or "")), None)
+        qualifier = match["post"] or pre or approx
+        if before:
+            start = before.start()
+        yield FoundAmount(
+            start,
+            end,
+            ParsedTarget(
+                value=value,
+                unit=unit,
+                value_max=value_max,
+                qualifier=qualifier,
+                text=text[start:end],
+            ),
+        )
+
+
+def find_amounts(text: str) -> list[ParsedTarget]:
+    """The amounts of a sentence: 力争完成固定资产投资700亿元以上 -> [700 亿元 以上]."""
+    return [found.target for found in iter_amounts(text)]
