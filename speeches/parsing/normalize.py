@@ -166,6 +166,10 @@ _STARTS_CLOSED = tuple("。，、；：！？）)”’》〉")
 _MARKED = re.compile(MARKER)
 _NOTES_HEADING = re.compile(r"^(?:附[:：]?)?(?:名词解释|注释|注解|附注|注)[:：]?$")
 _DASH = ("—", "―", "-", "－")
+# Words that cannot end a sentence or a heading: a line ending in one was cut
+# ("…经济社会发展的" / "主要目标" / "是：…", around a phrase a web page set in bold).
+_ENDS_UNFINISHED = tuple("的和与及或把被将对为从向")
+_STARTS_UNFINISHED = re.compile(r"^是[：:，,]")
 
 
 def _continues(previous: str, line: str) -> bool:
@@ -174,11 +178,11 @@ def _continues(previous: str, line: str) -> bool:
         return True  # no line starts with a comma or a full stop
     if _MARKED.match(line) or _NOTES_HEADING.match(line):
         return False
-    if previous.endswith(_ENDS_OPEN):
+    if previous.endswith(_ENDS_OPEN) or _STARTS_UNFINISHED.match(line):
         return True
     if previous.endswith(_ENDS_SENTENCE):
         return False
-    if len(line) <= 2:
+    if len(line) <= 2 or previous.endswith(_ENDS_UNFINISHED):
         return True  # "政府工作报" / "告", "在全省位" / "次。"
     if previous.startswith(_DASH) and line.endswith("上") and len(line) <= 30:
         return True  # a date line cut in two: "——2026年1月26日在广东省第十四届" / "人民代表大会第五次会议上"

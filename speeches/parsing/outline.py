@@ -40,6 +40,7 @@ _NOTES = re.compile(r"^(?:附[:：]?)?(?:名词解释|注释|注解|附注|注)[
 # "附件1", "附件：2026年十件民生实事": an appendix after the speech, with an outline of its own.
 _APPENDIX = re.compile(r"^附件\s*\d{0,2}\s*[:：]?[^。，；]{0,40}$")
 _HEADING_MAX = 300  # a "heading" longer than this is a paragraph that happens to start with a marker
+_LEADING_YEAR = re.compile(r"^\d{4}年")
 _PLAIN_HEADING = re.compile(r"^[^，。；！？：:,;!?\s]{4,30}$")
 
 
@@ -99,7 +100,7 @@ def _is_plain_heading(paragraph: str, following: str | None) -> bool:
     return (
         bool(_PLAIN_HEADING.match(paragraph))
         and not paragraph.startswith(("—", "-", "―"))
-        and not re.search(r"\d", paragraph)
+        and not re.search(r"\d", _LEADING_YEAR.sub("", paragraph))  # "2026年重点工作", but no dates
         and following is not None
         and len(following) > 2 * len(paragraph)
         and bool(_SENTENCE_END.search(following))

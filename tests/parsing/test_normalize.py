@@ -114,3 +114,10 @@ def test_headings_and_finished_sentences_stay_apart():
         "要在提高认识中增强责任感",
         "开展农村土地整治是一项重要内容。",
     ]
+
+
+def test_a_phrase_set_apart_by_a_web_page_is_joined_back_into_its_sentence():
+    lines = ["“十五五”时期经济社会发展的", "主要目标", "是：地区生产总值年均增长5%左右，质量效益明显提升。"]
+    assert repair_paragraphs(lines) == [
+        "“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，质量效益明显提升。"
+    ]

@@ -128,3 +128,23 @@ def test_numbered_notes_after_the_body_stay_in_one_notes_section():
 def test_text_without_any_heading_is_one_section():
     tree = build_outline(["各位代表：", "我代表国务院作报告。", "请予审议。"])
     assert shape(tree) == [("", "", [])]
+
+
+def test_unmarked_headings_naming_a_year_are_siblings_of_the_other_parts():
+    tree = build_outline(
+        [
+            "各位代表：",
+            "现在，我代表省人民政府向大会报告工作。",
+            "“十四五”时期工作回顾",
+            "过去五年，全省经济总量迈上新台阶，人民生活持续改善。",
+            "2026年重点工作",
+            "今年是“十五五”开局之年，做好政府工作意义重大。",
+            "（一）扩大有效需求。要加快重大项目建设。",
+            "（二）建设现代化产业体系。",
+        ]
+    )
+    assert [(s.heading, [c.marker for c in s.children]) for s in tree] == [
+        ("", []),
+        ("“十四五”时期工作回顾", []),
+        ("2026年重点工作", ["（一）", "（二）"]),
+    ]
