@@ -104,3 +104,62 @@ def test_chinese_number():
     assert chinese_number("两千") == Decimal(2000)
     assert chinese_number("百分之十四点一") == Decimal("14.1")
     assert chinese_number("千") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("力争外贸进出口总值翻一番", [(Decimal(1), "番", None, None)]),
+        ("本世纪末实现国民生产总值翻两番", [(Decimal(2), "番", None, None)]),
+        ("城乡居民收入实现翻番", [(Decimal(1), "番", None, None)]),
+        ("研发投入翻一番以上", [(Decimal(1), "番", None, "以上")]),
+    ],
+)
+def test_doubling_counts_doublings_in_its_own_unit(text, expected):
+    assert amounts(text) == expected
+
+
+def test_a_quoted_doubling_is_a_name():
+    assert amounts("实施“翻一番”工程") == []
+
+
+def test_a_bare_multiplier_is_a_level_to_reach_or_hold():
+    assert amounts("把人口控制在12亿左右") == [(Decimal(12), "亿", None, "左右")]
+    assert amounts("经济总量突破1万亿") == [(Decimal(1), "万亿", None, "突破")]
+    assert amounts("城镇新增就业一千二百万以上。") == [(Decimal(1200), "万", None, "以上")]
+
+
+def test_a_bare_multiplier_that_describes_a_thing_is_not_an_amount():
+    assert amounts("十亿以上人口的吃饭问题") == []
+    assert amounts("全市常住人口1000万") == []
+
+
+def test_shares_and_multiples_count_after_a_single_chinese_digit():
+    assert amounts("服务业比重提高五个百分点") == [(Decimal(5), "个百分点", None, None)]
+    assert amounts("出口额增长两倍") == [(Decimal(2), "倍", None, None)]
+
+
+def test_thousands_separators():
+    assert amounts("粮食产量34，250万吨") == [(Decimal(34250), "万吨", None, None)]
+    assert amounts("内燃机2,000万马力") == [(Decimal(2000), "万马力", None, None)]
+    assert amounts("分别增长5%，6%") == [(Decimal(5), "%", None, None), (Decimal(6), "%", None, None)]
+
+
+def test_a_range_whose_first_number_keeps_its_multiplier():
+    assert amounts("节约标准煤700万到800万吨") == [(Decimal(700), "万吨", Decimal(800), None)]
+
+
+def test_a_rate_is_not_an_amount():
+    assert amounts("平均每四十六小时建成一个工厂") == []
+    assert amounts("每人每月提高到2423元") == [(Decimal(2423), "元", None, "提高到")]
+
+
+def test_chinese_percent_and_large_numerals_with_qualifiers():
+    assert amounts("比重达到百分之十四点一以上") == [(Decimal("14.1"), "%", None, "以上")]
+    assert amounts("增长百分之三点五到百分之四") == [(Decimal("3.5"), "%", Decimal(4), None)]
+    assert amounts("投资三千五百亿元左右") == [(Decimal(3500), "亿元", None, "左右")]
+
+
+def test_a_chinese_numeral_with_wan_inside_yi_keeps_its_value():
+    assert amounts("棉布一亿一千万公尺") == [(Decimal(110000000), "公尺", None, None)]
+    assert amounts("总投资一百四十五亿七千七百万元") == [(Decimal(14577000000), "元", None, None)]

@@ -69,3 +69,20 @@ def test_dates_and_recurring_times_are_not_limits(text):
 def test_several_limits_in_order_without_overlap():
     found = find_deadlines("3月底前完成对接，6月份前完成规划调整", year=2026)
     assert [(d.text, d.month) for d in found] == [("3月底前", 3), ("6月份前", 6)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("第一季度完成招标", ("第一季度", 2026, 3, None)),
+        ("二季度末前全部开工", ("二季度末前", 2026, 6, None)),
+        ("今年三季度投用", ("今年三季度", 2026, 9, None)),
+    ],
+)
+def test_a_quarter_is_a_limit(text, expected):
+    assert resolved(text, 2026) == expected
+
+
+def test_a_span_of_quarters_or_every_quarter_is_not_a_limit():
+    assert find_deadlines("每季度报送一次", year=2026) == []
+    assert find_deadlines("1~2季度观摩时", year=2026) == []
