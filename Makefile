@@ -14,6 +14,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 setup: $(STAMP)
 
+# axe-core for the browser tests' accessibility checks (node_modules/ is git-ignored).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 ## Set up the SQLite archive with the demo speeches and serve it at http://127.0.0.1:8000
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -21,7 +26,7 @@ run: $(STAMP)
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (lint, migrations check, tests)
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run

@@ -1,13 +1,16 @@
 """Settings for the speech archive, read from the environment.
 
 Every value has a default that suits a developer's machine; production sets
-DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY (the server refuses to start without one).
+DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY (the server refuses to start without one),
+and DJANGO_SECURE=1 when it is served over HTTPS behind a reverse proxy.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,9 +23,16 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
+
+# --- the deployment ---------------------------------------------------------------------------
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -35,6 +45,24 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS behind a reverse proxy: the proxy terminates TLS and says so in X-Forwarded-Proto.
+SECURE = env_bool("DJANGO_SECURE", False)
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    # A load balancer probes /healthz over plain HTTP on the private side.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# How many proxies stand in front of the server and append to X-Forwarded-For; the client's
+# address (which login throttling counts by) is the one the outermost of them saw.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 1 if SECURE else 0)
+
+# --- the application --------------------------------------------------------------------------
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,19 +72,32 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
+    "csp",
+    "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "speeches",
 ]
 
 MIDDLEWARE = [
+    "archive.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that may answer on its own, so those answers carry the CORS headers too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -78,10 +119,13 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "archive.wsgi.application"
 
+# --- the database -----------------------------------------------------------------------------
+
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -96,6 +140,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- staff accounts ---------------------------------------------------------------------------
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -103,13 +149,50 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a login from an address locked out after too many failed attempts.
+    "archive.auth.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "archive.auth.client_address"
+
+# --- security headers -------------------------------------------------------------------------
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come only from the archive's own static files: no inline script, no
+# inline style, nothing from elsewhere. The admin's own pages run under the same policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# --- language, time, static files -------------------------------------------------------------
+
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# `collectstatic` gathers the files here; whitenoise serves them with far-future cache headers.
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -120,6 +203,8 @@ STORAGES = {
     },
 }
 
+# --- imports ----------------------------------------------------------------------------------
+
 # Imports: one file may not exceed this many bytes (a zip's members count one by one).
 SPEECHES_MAX_FILE_BYTES = int(os.environ.get("SPEECHES_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
 # The admin upload form reads whole files into memory; keep the request bounded too.
@@ -127,10 +212,68 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = SPEECHES_MAX_FILE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SPEECHES_MAX_FILE_BYTES + 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("SPEECHES_MAX_UPLOAD_FILES", "50"))
 
+# --- the open data API (/api/) ---------------------------------------------------------------
+
+REST_FRAMEWORK = {
+    # Read-only and anonymous: no sessions, so no CSRF, and nothing to parse.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PAGINATION_CLASS": "speeches.api.pagination.ArchivePagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["speeches.api.throttling.AnonymousRateThrottle"],
+    # Per client address; generous, for scripts that page through everything.
+    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("DJANGO_API_THROTTLE_RATE", "300/minute")},
+    "NUM_PROXIES": PROXY_COUNT,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "讲话档案 API",
+    "DESCRIPTION": "政府讲话与工作报告的结构化档案：讲话、章节、承诺及其目标数额，只读。"
+    "筛选条件与网站相同；无法使用的参数值返回 400 并说明原因。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI from the sidecar package's static files, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Anyone's pages may read the API from the browser; only reading, and without credentials.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag"]
+
+# --- logging ----------------------------------------------------------------------------------
+
+# One line per record on stdout, each with the id of the request it belongs to ("-" outside
+# a request), so a line of the access log and the errors of the same request can be matched.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"jieba": {"level": "WARNING"}},
+    "filters": {"request_id": {"()": "archive.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "plain",
+            # jieba sets its own logger to DEBUG when imported; its chatter must not reach stdout,
+            # where a command such as `import_speeches --json` writes its report.
+            "level": LOG_LEVEL,
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own console handler (debug only, on stderr) would print every record twice.
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "jieba": {"level": "WARNING"},
+        # axes announces itself at start-up and each failed login at INFO; lockouts come at WARNING.
+        "axes": {"level": "WARNING"},
+    },
 }

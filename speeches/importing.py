@@ -17,11 +17,13 @@ from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
+from .audit import record_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
 from .parsing.extraction import extract
+from .search import commitment_search_fields
 
 
 @dataclass
@@ -145,9 +147,25 @@ def _too_big(name: str, size: int) -> str:
 # --- writing rows ---------------------------------------------------------------------------
 
 
+# Key of the PostgreSQL advisory lock that makes imports write one after another.
+IMPORT_LOCK = 7_470_001
+
+
+def _one_writer_at_a_time() -> None:
+    """Imports write one after another, so each one's duplicate check sees what the last one wrote.
+
+    SQLite's IMMEDIATE transactions already serialise writers; PostgreSQL needs the lock, or two
+    imports of the same file would both see it as new and the second would fail on the hash.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+
+
 def _store(parsed: list[ParsedSpeech], name: str, options: ImportOptions) -> list[SpeechOutcome]:
     outcomes = []
     with transaction.atomic():
+        _one_writer_at_a_time()
         seen: set[str] = set()
         for speech in parsed:
             _apply_options(speech, options)
@@ -200,6 +218,7 @@ def _create_speech(parsed: ParsedSpeech, digest: str, name: str, options: Import
         speech.topics.set(topics.values())
     sections = store_sections(speech, parsed.sections)
     store_commitments(speech, parsed, sections)
+    record_import(options.user, speech, speech.source_name)
     return speech
 
 
@@ -254,6 +273,7 @@ def store_commitments(speech: Speech, parsed: ParsedSpeech, sections: list[Secti
                 deadline_month=item.deadline.month if item.deadline else None,
                 deadline_day=item.deadline.day if item.deadline else None,
                 topic=topics.get(item.topic or ""),
+                **commitment_search_fields(item.text, [target.text for target in item.targets]),
             )
             for item in parsed.commitments
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, F
 from django.urls import reverse
 
 
@@ -68,6 +68,39 @@ class SpeechQuerySet(models.QuerySet):
     def for_listing(self) -> SpeechQuerySet:
         return self.select_related("city", "province", "primary_topic").with_counts()
 
+    # A speech's long texts: lists show titles and places, the reading page the sections.
+    LONG_TEXTS = ("original_text", "search_title", "search_text", "search_folded")
+
+    def without_text(self) -> SpeechQuerySet:
+        return self.defer("text", *self.LONG_TEXTS)
+
+    def for_reading(self) -> SpeechQuerySet:
+        return self.select_related("city", "province", "primary_topic").defer(*self.LONG_TEXTS)
+
+    def by_date(self) -> SpeechQuerySet:
+        """Newest first; a speech whose year or date is unknown comes after the dated ones."""
+        return self.order_by(F("year").desc(nulls_last=True), F("delivered_on").desc(nulls_last=True), "-pk")
+
+    def place_counts(self):
+        """Speeches per province and city (city None: placed in the province only), in code order."""
+        return (
+            self.exclude(province=None)
+            .values("province__code", "province__name", "city__code", "city__name")
+            .annotate(speech_count=Count("pk"))
+            .order_by("province__code", "city__code")
+        )
+
+    def topic_counts(self):
+        return (
+            self.exclude(topics=None)
+            .values("topics__slug", "topics__name")
+            .annotate(speech_count=Count("pk", distinct=True))
+            .order_by("topics__position", "topics__slug")
+        )
+
+    def year_counts(self):
+        return self.exclude(year=None).values("year").annotate(speech_count=Count("pk")).order_by("-year")
+
 
 class Speech(models.Model):
     title = models.CharField("标题", max_length=300)
@@ -100,6 +133,10 @@ class Speech(models.Model):
     )
     # Names of the extracted fields staff corrected; re-extraction leaves them alone.
     edited_fields = models.JSONField("人工修改的字段", default=list, blank=True)
+    # The indexed form for full-text search (speeches/search.py), recomputed on every save.
+    search_title = models.TextField(default="", blank=True, editable=False)
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_folded = models.TextField(default="", blank=True, editable=False)
 
     objects = SpeechQuerySet.as_manager()
 
@@ -109,6 +146,18 @@ class Speech(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        from .search import speech_search_fields
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or {"title", "text"} & set(update_fields):
+            fields = speech_search_fields(self.title, self.text)
+            for name, value in fields.items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *fields}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("speech-detail", args=[self.pk])
@@ -146,6 +195,44 @@ class CommitmentQuerySet(models.QuerySet):
     def due_between(self, year: int, first_month: int, last_month: int) -> CommitmentQuerySet:
         return self.filter(deadline_year=year, deadline_month__gte=first_month, deadline_month__lte=last_month)
 
+    def for_reading(self) -> CommitmentQuerySet:
+        """A speech's commitments as its page marks them: with their amounts, without the search index."""
+        return self.defer("search_text", "search_targets", "search_folded").prefetch_related("targets")
+
+    def for_listing(self) -> CommitmentQuerySet:
+        """With what a list shows beside each commitment: its speech's title, place and year, and its amounts."""
+        return (
+            self.select_related("speech__city", "speech__province", "topic")
+            .defer(
+                "search_text", "search_targets", *(f"speech__{name}" for name in ("text", *SpeechQuerySet.LONG_TEXTS))
+            )
+            .prefetch_related("targets")
+        )
+
+    def by_speech_date(self) -> CommitmentQuerySet:
+        return self.order_by(
+            F("speech__year").desc(nulls_last=True),
+            F("speech__delivered_on").desc(nulls_last=True),
+            "speech",
+            "position",
+        )
+
+    def topic_counts(self):
+        return (
+            self.exclude(topic=None)
+            .values("topic__slug", "topic__name")
+            .annotate(commitment_count=Count("pk"))
+            .order_by("topic__position", "topic__slug")
+        )
+
+    def year_counts(self):
+        return (
+            self.exclude(speech__year=None)
+            .values("speech__year")
+            .annotate(commitment_count=Count("pk"))
+            .order_by("speech__year")
+        )
+
 
 class Commitment(models.Model):
     """What a government pledged in one clause or sentence of a speech."""
@@ -174,6 +261,11 @@ class Commitment(models.Model):
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="commitments")
     # Set when staff corrected this commitment; re-extraction then keeps it as it is.
     edited = models.BooleanField("人工修改", default=False)
+    # The indexed form for full-text search (speeches/search.py): filled on save() and by the
+    # import's bulk_create; search_targets (its amounts as written) ranks matches there higher.
+    search_text = models.TextField(default="", blank=True, editable=False)
+    search_targets = models.TextField(default="", blank=True, editable=False)
+    search_folded = models.TextField(default="", blank=True, editable=False)
 
     objects = CommitmentQuerySet.as_manager()
 
@@ -184,8 +276,28 @@ class Commitment(models.Model):
     def __str__(self) -> str:
         return self.text[:60]
 
+    def save(self, *args, **kwargs):
+        from .search import commitment_search_fields
+
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "text" in update_fields:
+            targets = self.targets.values_list("text", flat=True) if self.pk else ()
+            fields = commitment_search_fields(self.text, targets)
+            for name, value in fields.items():
+                setattr(self, name, value)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *fields}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return f"{self.speech.get_absolute_url()}#c-{self.pk}"
+
+    def refresh_search_targets(self) -> None:
+        """After its amounts changed: a match in them ranks higher."""
+        from .search import targets_search_text
+
+        self.search_targets = targets_search_text(self.targets.values_list("text", flat=True))
+        Commitment.objects.filter(pk=self.pk).update(search_targets=self.search_targets)
 
 
 class Target(models.Model):
@@ -205,3 +317,12 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.text or f"{self.value}{self.unit}{self.qualifier}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.commitment.refresh_search_targets()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.commitment.refresh_search_targets()
+        return result

@@ -48,3 +48,37 @@ def importer_client(importer):
     importer_client = Client()
     importer_client.force_login(importer)
     return importer_client
+
+
+def _reload_reference_data() -> None:
+    """Put back the regions and topics the data migrations load, if a flush removed them."""
+    from speeches.models import Region, Topic
+    from speeches.parsing.gazetteer import read_regions
+    from speeches.parsing.topics import TOPICS
+
+    if not Region.objects.exists():
+        ids: dict[str, int] = {}
+        for level in (1, 2, 3):  # parents first, so children can point at them
+            rows = Region.objects.bulk_create(
+                Region(
+                    code=r.code, name=r.name, short_name=r.short_name, level=r.level, parent_id=ids.get(r.parent_code)
+                )
+                for r in read_regions()
+                if r.level == level
+            )
+            ids |= {row.code: row.pk for row in rows}
+    if not Topic.objects.exists():
+        Topic.objects.bulk_create(
+            Topic(slug=t.slug, name=t.name, keywords=" ".join(t.keywords), position=n) for n, t in enumerate(TOPICS)
+        )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """Tests after a transactional one (live servers, browsers) find the tables flushed, the
+    migrations' regions and topics included: put them back before any test that uses the database."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames)
+    if uses_db:
+        request.getfixturevalue("django_db_setup")
+        with django_db_blocker.unblock():
+            _reload_reference_data()

@@ -1,0 +1,453 @@
+"""Benchmark commitment search against a plain icontains scan and Whoosh with jieba's ChineseAnalyzer.
+
+    python bench/search.py --commitments N [--backend sqlite|postgres] [--repeat 5] [--json]
+
+Builds a throw-away archive of N synthetic commitments made of sentence fragments of
+../shared/corpus (fixed seed, lengths spread like real commitments), runs a fixed set of queries
+(1, 2 and 4+ characters, several terms, an exclusion, no hit, query + filter) and reports, per
+engine, the median and 95th percentile time of what a results page needs: the number of hits and
+the first 20 hits (with snippets, for the archive's search). Every query's hits must be the same
+set as icontains finds. Whoosh needs bench/requirements.txt; --no-whoosh leaves it out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpus"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+PAGE = 20
+COMMITMENTS_PER_SPEECH = 150
+BATCH = 5000
+
+# (query, filters); filters name the arguments of search_commitments. "city" is filled in with
+# the busiest synthetic city.
+QUERIES = [
+    ("旱", {}),
+    ("税", {}),
+    ("长沙", {}),
+    ("就业", {}),
+    ("改革", {}),
+    ("固定资产投资", {}),
+    ("高标准农田", {}),
+    ("乡村振兴", {}),
+    ("700亿元", {}),
+    ("基本公共服务", {}),
+    ("乡村振兴 产业", {}),
+    ("就业 高校毕业生", {}),
+    ("生态 保护 修复", {}),
+    ("改革 -农村", {}),
+    ("量子计算机", {}),
+    ("长沙 航天飞机", {}),
+    ("改革", {"kind": "target"}),
+    ("投资", {"year": (2015, 2020)}),
+    ("就业", {"city": None}),
+]
+
+
+def fragments() -> list[str]:
+    """Clauses of the corpus: the pieces between Chinese punctuation, with a few ideographs."""
+    pieces = []
+    for path in sorted(CORPUS.rglob("*.txt")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for piece in re.split(r"[，。；：！？、\n]+", text):
+            piece = piece.strip(" \t　“”‘’（）()《》")
+            if 4 <= len(piece) <= 80 and len(re.findall(r"[\u4e00-\u9fff]", piece)) >= 4:
+                pieces.append(piece)
+    return pieces
+
+
+def synthetic_texts(count: int, seed: int) -> list[str]:
+    """Commitment texts of runs of consecutive clauses, about 45 characters long at the median and
+    sometimes a few hundred, like the commitments extraction finds."""
+    pool = fragments()
+    rng = random.Random(seed)
+    texts = []
+    for _ in range(count):
+        length = min(400, max(8, int(rng.lognormvariate(3.8, 0.6))))
+        start = rng.randrange(len(pool))
+        parts = []
+        while sum(map(len, parts)) < length:
+            parts.append(pool[(start + len(parts)) % len(pool)])
+        texts.append("，".join(parts) + "。")
+    return texts
+
+
+def configure(backend: str, scratch: Path, fresh: bool) -> None:
+    if backend == "sqlite":
+        if fresh:
+            for path in scratch.glob("bench.sqlite3*"):
+                path.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch}/bench.sqlite3"
+    else:
+        import psycopg
+
+        if fresh:
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+                connection.execute("DROP DATABASE IF EXISTS archive_search_bench")
+                connection.execute("CREATE DATABASE archive_search_bench")
+        os.environ["DATABASE_URL"] = f"{POSTGRES}/archive_search_bench"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "archive.settings"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def build(count: int, seed: int, log) -> float:
+    """The synthetic archive, written the way the import writes it; returns the seconds it took."""
+    from django.db import connection, transaction
+
+    from speeches.models import Commitment, Region, Speech, Topic
+    from speeches.search import commitment_search_fields
+
+    rng = random.Random(seed + 1)
+    cities = list(Region.objects.filter(level=Region.Level.CITY).order_by("code")[:40])
+    topics = list(Topic.objects.all())
+    texts = synthetic_texts(count, seed)
+    speeches = []
+    for number in range(0, count, COMMITMENTS_PER_SPEECH):
+        city = rng.choice(cities)
+        speeches.append(
+            Speech(
+                title=f"示例讲话{number // COMMITMENTS_PER_SPEECH}",
+                city=city,
+                province_id=city.parent_id,
+                year=rng.randint(2000, 2026),
+                text="示例",
+                original_text="示例",
+                content_hash=f"bench-{number}",
+            )
+        )
+    Speech.objects.bulk_create(speeches, batch_size=BATCH)
+    kinds, strengths = Commitment.Kind.values, Commitment.Strength.values
+    started = time.perf_counter()
+    for first in range(0, count, BATCH):
+        rows = [
+            Commitment(
+                speech=speeches[number // COMMITMENTS_PER_SPEECH],
+                position=number % COMMITMENTS_PER_SPEECH,
+                text=text,
+                kind=rng.choice(kinds),
+                strength=rng.choice(strengths),
+                topic=rng.choice(topics),
+                **commitment_search_fields(text),
+            )
+            for number, text in enumerate(texts[first : first + BATCH], start=first)
+        ]
+        with transaction.atomic():
+            Commitment.objects.bulk_create(rows)
+        log(f"  {first + len(rows):,} / {count:,} commitments, {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("INSERT INTO speeches_commitment_fts(speeches_commitment_fts) VALUES ('optimize')")
+            cursor.execute("ANALYZE")
+        else:
+            cursor.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+def index_bytes() -> dict[str, int]:
+    """Bytes the search adds: the full-text index, and the indexed form stored in the rows."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(octet_length(search_text) + octet_length(search_targets) + octet_length(search_folded)),"
+            " sum(octet_length(text)) FROM speeches_commitment"
+            if connection.vendor == "postgresql"
+            else "SELECT sum(length(CAST(search_text AS BLOB)) + length(CAST(search_targets AS BLOB))"
+            " + length(CAST(search_folded AS BLOB))), sum(length(CAST(text AS BLOB))) FROM speeches_commitment"
+        )
+        indexed_form, text = cursor.fetchone()
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'speeches_commitment_fts%'")
+            full_text = cursor.fetchone()[0]
+        else:
+            cursor.execute(
+                "SELECT sum(pg_column_size(search_vector)) FROM speeches_commitment",
+            )
+            full_text = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT pg_relation_size('speeches_commitment_search_vector')"
+                " + pg_relation_size('speeches_commitment_search_unindexed')"
+            )
+            full_text += cursor.fetchone()[0]
+    return {"full_text_index": int(full_text), "indexed_form": int(indexed_form), "text": int(text)}
+
+
+def plain_table():
+    """The commitments without the search's columns, for a scan that does not read them.
+
+    The archive's own table carries the indexed form (several times the text), and an icontains
+    scan of it reads that too; this copy shows what the scan costs on a table without it."""
+    from django.db import connection, models
+
+    with connection.cursor() as cursor:
+        if "bench_plain_commitment" not in connection.introspection.table_names(cursor):
+            cursor.execute(
+                "CREATE TABLE bench_plain_commitment AS SELECT id, speech_id, position, text, kind, strength"
+                " FROM speeches_commitment ORDER BY id"
+            )
+            cursor.execute("CREATE INDEX bench_plain_commitment_speech ON bench_plain_commitment (speech_id)")
+            cursor.execute("ANALYZE bench_plain_commitment" if connection.vendor == "postgresql" else "ANALYZE")
+
+    class PlainCommitment(models.Model):
+        speech = models.ForeignKey(
+            "speeches.Speech", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        )
+        position = models.PositiveIntegerField()
+        text = models.TextField()
+        kind = models.CharField(max_length=10)
+        strength = models.CharField(max_length=12)
+
+        class Meta:
+            app_label = "speeches"
+            managed = False
+            db_table = "bench_plain_commitment"
+            ordering = ["speech", "position"]
+
+        def __str__(self) -> str:
+            return self.text
+
+    return PlainCommitment
+
+
+def icontains(query: str, filters: dict, model=None):
+    """The plain Django scan: every term a case-insensitive substring of the text."""
+    from speeches.models import Commitment
+    from speeches.search import parse_query
+
+    parsed = parse_query(query)
+    queryset = (model or Commitment).objects.all()
+    for term in parsed.terms:
+        queryset = queryset.filter(text__icontains=term.text)
+    for term in parsed.excluded:
+        queryset = queryset.exclude(text__icontains=term.text)
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("year"):
+        queryset = queryset.filter(speech__year__range=filters["year"])
+    if filters.get("city"):
+        queryset = queryset.filter(speech__city=filters["city"])
+    return queryset
+
+
+def build_whoosh(directory: Path, log) -> float:
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import fields, index
+
+    from speeches.models import Commitment
+
+    schema = fields.Schema(
+        id=fields.ID(stored=True, unique=True),
+        text=fields.TEXT(analyzer=ChineseAnalyzer()),
+        kind=fields.ID,
+        city=fields.ID,
+        year=fields.NUMERIC,
+    )
+    started = time.perf_counter()
+    archive = index.create_in(directory, schema)
+    writer = archive.writer(limitmb=512)
+    rows = Commitment.objects.values_list("pk", "text", "kind", "speech__city_id", "speech__year").order_by("pk")
+    for count, (pk, text, kind, city, year) in enumerate(rows.iterator(chunk_size=BATCH), start=1):
+        writer.add_document(id=str(pk), text=text, kind=kind, city=str(city), year=year)
+        if count % 100_000 == 0:
+            log(f"  whoosh: {count:,} documents, {time.perf_counter() - started:.0f} s")
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def whoosh_query(query: str, filters: dict):
+    """The same query in Whoosh's language: terms ANDed, NOT for exclusions, filters as terms."""
+    from whoosh import query as q
+    from whoosh.qparser import QueryParser
+
+    from speeches.search import parse_query
+
+    parsed = parse_query(query)
+    words = [f'"{term.text}"' if " " in term.text else term.text for term in parsed.terms]
+    words += [f"NOT {term.text}" for term in parsed.excluded]
+    parser = QueryParser("text", whoosh_query.schema)
+    text_query = parser.parse(" AND ".join(words))
+    conditions = []
+    if filters.get("kind"):
+        conditions.append(q.Term("kind", filters["kind"]))
+    if filters.get("city"):
+        conditions.append(q.Term("city", str(filters["city"])))
+    if filters.get("year"):
+        conditions.append(q.NumericRange("year", *filters["year"]))
+    return text_query, (q.And(conditions) if conditions else None)
+
+
+def timed(task, repeat: int) -> list[float]:
+    task()  # warm
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        task()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def percentiles(timings: list[float]) -> dict[str, float]:
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {"p50_ms": round(statistics.median(ordered), 2), "p95_ms": round(p95, 2)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--commitments", type=int, required=True)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query (after one warm-up)")
+    parser.add_argument("--seed", type=int, default=20240501)
+    parser.add_argument("--no-whoosh", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print only the JSON report")
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        help="keep the archive (SQLite) and the Whoosh index here, and reuse them if already built",
+    )
+    args = parser.parse_args()
+
+    output = sys.stdout
+    if args.json:
+        sys.stdout = sys.stderr  # progress and library chatter; only the report goes to stdout
+
+    def log(message: str) -> None:
+        print(message, flush=True)
+
+    scratch = args.workdir or Path(tempfile.mkdtemp(prefix="search-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    state = scratch / f"built-{args.backend}-{args.commitments}.json"
+    reuse = args.workdir is not None and state.exists()
+    try:
+        configure(args.backend, scratch, fresh=not reuse)
+        from speeches.models import Commitment, Speech
+        from speeches.search import search_commitments
+
+        if reuse:
+            built = json.loads(state.read_text())
+            log(f"reusing the archive built in {scratch}")
+        else:
+            log(f"building {args.commitments:,} commitments on {args.backend} …")
+            built = {"build_s": build(args.commitments, args.seed, log)}
+            state.write_text(json.dumps(built))
+        build_s = built["build_s"]
+        sizes = index_bytes()
+        busiest = Speech.objects.values("city").order_by("city").first()["city"]
+        plain = plain_table()
+        queries = [(text, {**filters, "city": busiest} if "city" in filters else filters) for text, filters in QUERIES]
+
+        searcher = None
+        whoosh_build_s = None
+        if not args.no_whoosh:
+            from whoosh import index
+
+            whoosh_dir = scratch / f"whoosh-{args.commitments}"
+            if "whoosh_build_s" not in built:
+                log("building the Whoosh index …")
+                shutil.rmtree(whoosh_dir, ignore_errors=True)
+                whoosh_dir.mkdir()
+                built["whoosh_build_s"] = build_whoosh(whoosh_dir, log)
+                state.write_text(json.dumps(built))
+            whoosh_build_s = built["whoosh_build_s"]
+            archive = index.open_dir(whoosh_dir)
+            searcher = archive.searcher()
+            whoosh_query.schema = archive.schema
+
+        report_queries = []
+        ours, scanned, scanned_plain, whoosh = [], [], [], []
+        identical = True
+        for text, filters in queries:
+
+            def search(text=text, filters=filters):
+                results = search_commitments(text, **filters)
+                return results.count(), [row.snippet for row in results[:PAGE]]
+
+            def scan(text=text, filters=filters):
+                results = icontains(text, filters)
+                return results.count(), list(results[:PAGE])
+
+            found = set(search_commitments(text, **filters).values_list("pk", flat=True))
+            expected = set(icontains(text, filters).values_list("pk", flat=True))
+            identical &= found == expected
+            entry = {"query": text, "filters": dict(filters), "hits": len(expected)}
+            entry["same_as_icontains"] = found == expected
+            timings = timed(search, args.repeat)
+            ours += timings
+            entry["ms"] = round(statistics.median(timings), 2)
+            timings = timed(scan, args.repeat)
+            scanned += timings
+            entry["icontains_ms"] = round(statistics.median(timings), 2)
+
+            def scan_plain(text=text, filters=filters):
+                results = icontains(text, filters, plain)
+                return results.count(), list(results[:PAGE])
+
+            timings = timed(scan_plain, args.repeat)
+            scanned_plain += timings
+            entry["icontains_plain_table_ms"] = round(statistics.median(timings), 2)
+            if searcher is not None:
+                text_query, condition = whoosh_query(text, filters)
+
+                def whoosh_search(text_query=text_query, condition=condition):
+                    results = searcher.search(text_query, limit=PAGE, filter=condition)
+                    return len(results), [hit["id"] for hit in results]
+
+                timings = timed(whoosh_search, args.repeat)
+                whoosh += timings
+                entry["whoosh_ms"] = round(statistics.median(timings), 2)
+                entry["whoosh_hits"] = whoosh_search()[0]
+            report_queries.append(entry)
+            log(f"  {text!r} {filters or ''}: {entry}")
+
+        report = {
+            "backend": args.backend,
+            "commitments": Commitment.objects.count(),
+            **percentiles(ours),
+            "index_bytes": sizes["full_text_index"] + sizes["indexed_form"],
+            "build_s": round(build_s, 1),
+            "baselines": {
+                "icontains": percentiles(scanned),
+                "icontains_plain_table": percentiles(scanned_plain),
+            },
+            "identical_results": identical,
+            "index_detail": sizes,
+            "queries": report_queries,
+        }
+        if searcher is not None:
+            report["baselines"]["whoosh"] = {**percentiles(whoosh), "build_s": round(whoosh_build_s, 1)}
+            searcher.close()
+        print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 2), file=output)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        if args.workdir is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        if args.backend == "postgres" and args.workdir is None:
+            import psycopg
+
+            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+                connection.execute("DROP DATABASE IF EXISTS archive_search_bench")
+    return 0 if identical else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

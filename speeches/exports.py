@@ -1,0 +1,338 @@
+"""Downloads: the commitments and speeches a page lists, as CSV or JSON Lines, and one speech as
+plain text, Markdown or JSON.
+
+The lists take the pages' own query parameters (filters and `q`) and give the rows the page
+would, all of them: they are written as they are read, a chunk of rows at a time
+(StreamingHttpResponse over QuerySet.iterator), so an export of any size holds one chunk in
+memory. CSV is UTF-8 with a byte order mark, which Excel needs to read Chinese; the commitments
+CSV has one row per amount (target), with the commitment's id to group a commitment's rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.timezone import localtime
+
+from .api.rows import commitment_rows, search_terms, speech_documents, speech_rows
+from .api.serializers import (
+    CommitmentListSerializer,
+    SpeechDetailSerializer,
+    absolute_url,
+    attach_section_paths,
+    deadline_report,
+    ordered_topics,
+    section_tree,
+)
+from .filters import CommitmentFilter, SpeechFilter
+from .models import Commitment, Speech
+
+# Rows read and written at a time: what an export holds in memory, whatever its size.
+EXPORT_CHUNK = 250
+BOM = "\ufeff"
+
+COMMITMENT_COLUMNS = [
+    "commitment_id",
+    "speech_id",
+    "speech_title",
+    "city_code",
+    "city_name",
+    "province_code",
+    "province_name",
+    "year",
+    "delivered_on",
+    "section_id",
+    "section_path",
+    "kind",
+    "strength",
+    "topic",
+    "text",
+    "responsible",
+    "deadline_text",
+    "deadline_year",
+    "deadline_month",
+    "deadline_day",
+    "target_value",
+    "target_value_max",
+    "target_unit",
+    "target_qualifier",
+    "target_text",
+    "url",
+]
+SPEECH_COLUMNS = [
+    "speech_id",
+    "title",
+    "city_code",
+    "city_name",
+    "province_code",
+    "province_name",
+    "year",
+    "delivered_on",
+    "speaker",
+    "occasion",
+    "topics",
+    "topic_slugs",
+    "commitment_count",
+    "imported_at",
+    "url",
+]
+# Between the headings of a section path, and between topics, in a CSV cell.
+PATH_SEPARATOR = " > "
+LIST_SEPARATOR = ";"
+
+
+# --- which rows ------------------------------------------------------------------------------
+
+
+def filtered_commitments(request: HttpRequest):
+    """The commitments the search page lists for these parameters, in its order.
+
+    As on the page, a value the filters cannot use is left out and a query that cannot be
+    searched (too long, only punctuation) finds nothing."""
+    _, parsed = search_terms(request.GET.get("q"))
+    rows = commitment_rows(parsed) if parsed is None or parsed else commitment_rows().none()
+    return CommitmentFilter(request.GET, queryset=rows).qs
+
+
+def filtered_speeches(request: HttpRequest):
+    _, parsed = search_terms(request.GET.get("q"))
+    rows = speech_rows(parsed) if parsed is None or parsed else speech_rows().none()
+    return SpeechFilter(request.GET, queryset=rows).qs
+
+
+def _batches(rows, size: int = EXPORT_CHUNK) -> Iterator[list]:
+    """The rows a chunk at a time: iterator() fetches (and prefetches) that many at once."""
+    batch = []
+    for row in rows.iterator(chunk_size=size):
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            _release(batch)
+            batch = []
+    if batch:
+        yield batch
+
+
+def _release(rows: Iterable) -> None:
+    """Drop what prefetching cached on rows already written. Those querysets point back at their
+    rows, cycles only the garbage collector frees, at its own pace: left alone, an export's memory
+    would grow with its size."""
+    for row in rows:
+        for related in row.__dict__.pop("_prefetched_objects_cache", {}).values():
+            _release(related)  # a prefetched queryset: iterating it reads its cache, not the database
+
+
+# --- CSV and JSON Lines ----------------------------------------------------------------------
+
+
+class _Lines:
+    """csv.writer's file: hands back each line it is given instead of storing it."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+def _csv(header: list[str], batches: Iterable[list[list]]) -> Iterator[str]:
+    writer = csv.writer(_Lines())
+    yield BOM + writer.writerow(header)
+    for rows in batches:
+        yield "".join(writer.writerow(row) for row in rows)
+
+
+def _cell(value) -> str | int:
+    """A CSV cell: nothing for None, a plain number for an amount (700, not 700.000000 or 7E+2)."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def _streaming(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _commitment_batches(request: HttpRequest) -> Iterator[list[Commitment]]:
+    for batch in _batches(filtered_commitments(request)):
+        attach_section_paths(batch)
+        yield batch
+
+
+def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = None) -> list[list]:
+    """One row per amount; a commitment without amounts is one row with the amount columns empty."""
+    speech = commitment.speech
+    deadline = deadline_report(commitment) or {}
+    common = [
+        commitment.pk,
+        speech.pk,
+        speech.title,
+        speech.city.code if speech.city else None,
+        speech.city.name if speech.city else None,
+        speech.province.code if speech.province else None,
+        speech.province.name if speech.province else None,
+        speech.year,
+        speech.delivered_on.isoformat() if speech.delivered_on else None,
+        commitment.section_id,
+        PATH_SEPARATOR.join(commitment.section_path),
+        commitment.kind,
+        commitment.strength,
+        commitment.topic.slug if commitment.topic else None,
+        commitment.text,
+        commitment.responsible,
+        deadline.get("text"),
+        deadline.get("year"),
+        deadline.get("month"),
+        deadline.get("day"),
+    ]
+    url = absolute_url({"request": request}, commitment.get_absolute_url())
+    amounts = [
+        [target.value, target.value_max, target.unit, target.qualifier, target.text]
+        for target in commitment.targets.all()
+    ] or [[None] * 5]
+    return [[_cell(value) for value in [*common, *amount, url]] for amount in amounts]
+
+
+def commitments_csv(request: HttpRequest) -> StreamingHttpResponse:
+    batches = (
+        [row for commitment in batch for row in commitment_csv_rows(commitment, request)]
+        for batch in _commitment_batches(request)
+    )
+    return _streaming(_csv(COMMITMENT_COLUMNS, batches), "text/csv; charset=utf-8", "commitments.csv")
+
+
+def _json_lines(items: Iterable[dict]) -> str:
+    # Rows go through the serializer's to_representation(), not .data: .data and its serializer
+    # refer to each other, a cycle that would keep every chunk until the garbage collector runs.
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+
+
+def commitments_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+    """One commitment per line, as /api/commitments/ gives it."""
+    serializer = CommitmentListSerializer(many=True, context={"request": request})
+    content = (_json_lines(serializer.to_representation(batch)) for batch in _commitment_batches(request))
+    return _streaming(content, "application/x-ndjson; charset=utf-8", "commitments.jsonl")
+
+
+def speech_csv_row(speech: Speech, request: HttpRequest | None = None) -> list:
+    topics = ordered_topics(speech)
+    row = [
+        speech.pk,
+        speech.title,
+        speech.city.code if speech.city else None,
+        speech.city.name if speech.city else None,
+        speech.province.code if speech.province else None,
+        speech.province.name if speech.province else None,
+        speech.year,
+        speech.delivered_on.isoformat() if speech.delivered_on else None,
+        speech.speaker,
+        speech.occasion,
+        LIST_SEPARATOR.join(topic.name for topic in topics),
+        LIST_SEPARATOR.join(topic.slug for topic in topics),
+        speech.commitment_count,
+        localtime(speech.imported_at).isoformat(),  # as the API writes it
+        absolute_url({"request": request}, speech.get_absolute_url()),
+    ]
+    return [_cell(value) for value in row]
+
+
+def speeches_csv(request: HttpRequest) -> StreamingHttpResponse:
+    batches = ([speech_csv_row(speech, request) for speech in batch] for batch in _batches(filtered_speeches(request)))
+    return _streaming(_csv(SPEECH_COLUMNS, batches), "text/csv; charset=utf-8", "speeches.csv")
+
+
+def speeches_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+    """One whole speech per line, as /api/speeches/<id>/ gives it: outline and commitments too."""
+    serializer = SpeechDetailSerializer(many=True, context={"request": request})
+    # Whole speeches are big: fewer of them per chunk.
+    batches = _batches(speech_documents(filtered_speeches(request)), size=EXPORT_CHUNK // 10)
+    content = (_json_lines(serializer.to_representation(batch)) for batch in batches)
+    return _streaming(content, "application/x-ndjson; charset=utf-8", "speeches.jsonl")
+
+
+# --- one speech ------------------------------------------------------------------------------
+
+
+def _speech(pk: int) -> Speech:
+    return get_object_or_404(speech_documents(), pk=pk)
+
+
+def _facts(speech: Speech, request: HttpRequest) -> list[tuple[str, str]]:
+    """The speech's particulars, each as (name, value), those that are known."""
+    place = " ".join(region.name for region in (speech.province, speech.city) if region is not None)
+    facts = [
+        ("地点", place),
+        ("年份", f"{speech.year}年" if speech.year else ""),
+        ("日期", speech.delivered_on.isoformat() if speech.delivered_on else ""),
+        ("讲话人", speech.speaker),
+        ("场合", speech.occasion),
+        ("主题", "、".join(topic.name for topic in ordered_topics(speech))),
+        ("网址", request.build_absolute_uri(speech.get_absolute_url())),
+    ]
+    return [(name, value) for name, value in facts if value]
+
+
+def _text_response(body: str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def speech_txt(request: HttpRequest, pk: int) -> HttpResponse:
+    speech = _speech(pk)
+    facts = "\n".join(f"{name}：{value}" for name, value in _facts(speech, request))
+    body = f"{speech.title}\n\n{facts}\n\n{speech.text}\n"
+    return _text_response(body, "text/plain; charset=utf-8", f"speech-{speech.pk}.txt")
+
+
+# Lines of speech text that Markdown would read as a heading, quote, list item or rule.
+_ORDERED_ITEM = re.compile(r"^([0-9]{1,9})([.)])(?=\s|$)")
+_BLOCK_START = re.compile(r"^(?:#{1,6}(?=\s|$)|>|[-+*](?=\s|$)|[-*_=]{3,}\s*$)")
+
+
+def _markdown_paragraphs(text: str) -> list[str]:
+    """The text's lines as paragraphs, escaped where Markdown would take them for markup."""
+    paragraphs = []
+    for line in text.splitlines():
+        # "<" would open raw HTML in most renderers.
+        line = line.strip().replace("<", "\\<")
+        if _ORDERED_ITEM.match(line):
+            line = _ORDERED_ITEM.sub(r"\1\\\2", line)
+        elif _BLOCK_START.match(line):
+            line = "\\" + line
+        if line:
+            paragraphs.append(line)
+    return paragraphs
+
+
+def speech_markdown(request: HttpRequest, pk: int) -> HttpResponse:
+    """The title, its particulars as a list, then the outline as headings with its text."""
+    speech = _speech(pk)
+    blocks = [f"# {speech.title}", "\n".join(f"- {name}：{value}" for name, value in _facts(speech, request))]
+
+    def visit(nodes: list[dict]) -> None:
+        for node in nodes:
+            heading = f"{node['marker']}{node['heading']}".strip()
+            if heading:
+                blocks.append(f"{'#' * min(node['level'] + 1, 6)} {heading}")
+            blocks.extend(_markdown_paragraphs(node["text"]))
+            visit(node["children"])
+
+    visit(section_tree(speech.sections.all()))
+    if not speech.sections.all():
+        blocks.extend(_markdown_paragraphs(speech.text))
+    return _text_response("\n\n".join(blocks) + "\n", "text/markdown; charset=utf-8", f"speech-{speech.pk}.md")
+
+
+def speech_json(request: HttpRequest, pk: int) -> JsonResponse:
+    """The speech as /api/speeches/<id>/ gives it."""
+    data = SpeechDetailSerializer(_speech(pk), context={"request": request}).data
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,217 @@
+"""What readers filter speeches and commitments by, with the counts the pages show beside each choice.
+
+One FilterSet per model, shared by the pages and anything else that lists speeches or commitments
+(an API, a CSV export): they take the same query parameters and give the same rows. A value that
+cannot be understood never fails a request: a malformed year or an unknown kind is left out (the
+form drops it), an unknown city, province or topic matches nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.db.models import Count, Exists, Expression, F, OuterRef, Q, QuerySet
+
+from .models import Commitment, Speech
+
+# Years a speech can sensibly carry; anything else in the query string is dropped, not searched.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", FIRST_YEAR)
+        kwargs.setdefault("max_value", LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    """One way to narrow a list: the query parameter, its name on the page, and its choices with counts."""
+
+    param: str
+    label: str
+    options: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def selected(self) -> FacetOption | None:
+        return next((option for option in self.options if option.selected), None)
+
+
+@dataclass(frozen=True)
+class FacetSpec:
+    """How to count one facet: group the rows by `value` (shown as `label`), in `order`."""
+
+    param: str
+    label: str
+    value: str
+    name: str = ""  # field holding the option's label; empty: `choices` or the value itself
+    order: tuple[str, ...] = ()
+    choices: tuple[tuple[str, str], ...] = ()
+    suffix: str = ""  # appended to a bare value: 2025 -> 2025年
+    annotate: Callable[[], Expression] | None = None  # computes `value` when it is not a field
+
+
+@dataclass
+class ActiveFilter:
+    param: str
+    name: str
+    label: str
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    facet_specs: tuple[FacetSpec, ...] = ()
+    # Parameters that order or page the rows rather than choose them.
+    not_filters: tuple[str, ...] = ("sort",)
+
+    def active_filters(self, facets: list[Facet]) -> list[ActiveFilter]:
+        """The filters in force, each named as the reader would say it, for the links that undo them."""
+        self.is_valid()
+        chosen = {facet.param: facet.selected.label for facet in facets if facet.selected}
+        active = []
+        for name, value in self.form.cleaned_data.items():
+            if value in (None, "") or name in self.not_filters:
+                continue
+            label = chosen.get(name) or ({True: "是", False: "否"}.get(value) if isinstance(value, bool) else value)
+            active.append(ActiveFilter(name, str(self.filters[name].label), str(label)))
+        return active
+
+    def facets(self, base: QuerySet | None = None) -> list[Facet]:
+        """Counts for every facet, each over the rows the *other* filters leave.
+
+        So choosing a city still shows the other cities one could switch to, and the counts say
+        how many rows a click would give. One grouped query per facet, however many rows exist.
+        `base` narrows the rows first (the matches of a text search).
+        """
+        if base is None:
+            base = self._meta.model._default_manager.all()
+        return [self._facet(spec, base) for spec in self.facet_specs]
+
+    def _facet(self, spec: FacetSpec, base: QuerySet) -> Facet:
+        data = self.data.copy()
+        data.pop(spec.param, None)
+        rows = type(self)(data, queryset=base).qs.order_by()
+        if spec.annotate is not None:
+            rows = rows.annotate(**{spec.value: spec.annotate()})
+        fields = [spec.value, spec.name] if spec.name else [spec.value]
+        grouped = (
+            rows.exclude(**{spec.value: None})
+            .values(*fields)
+            .annotate(count=Count("pk", distinct=True))
+            .order_by(*(spec.order or fields))
+        )
+        chosen = str(self.data.get(spec.param, ""))
+        labels = dict(spec.choices)
+        options = []
+        for row in grouped:
+            value = row[spec.value]
+            value = "true" if value is True else "false" if value is False else str(value)
+            label = row[spec.name] if spec.name else labels.get(value, f"{value}{spec.suffix}")
+            options.append(FacetOption(value, label, row["count"], selected=value == chosen))
+        if spec.choices:
+            options.sort(key=lambda option: list(labels).index(option.value) if option.value in labels else 99)
+        return Facet(spec.param, spec.label, options)
+
+
+def _has_commitments() -> Exists:
+    return Exists(Commitment.objects.filter(speech=OuterRef("pk")))
+
+
+def _in_city(prefix: str):
+    """A city holds the speeches placed in it and in its counties; filter by the city's region code."""
+
+    def filter_city(queryset, name, value):
+        return queryset.filter(Q(**{f"{prefix}city__code": value}) | Q(**{f"{prefix}city__parent__code": value}))
+
+    return filter_city
+
+
+class SpeechFilter(FacetedFilterSet):
+    SORTS = {
+        "date": "最新在前",
+        "oldest": "最早在前",
+        "title": "按标题",
+        "commitments": "承诺最多",
+    }
+
+    province = django_filters.CharFilter(field_name="province__code", label="省份")
+    city = django_filters.CharFilter(method="filter_city", label="城市")
+    topic = django_filters.CharFilter(field_name="topics__slug", label="主题")
+    year = YearFilter(field_name="year", label="年份")
+    year_min = YearFilter(field_name="year", lookup_expr="gte", label="起始年份")
+    year_max = YearFilter(field_name="year", lookup_expr="lte", label="截止年份")
+    has_commitments = django_filters.BooleanFilter(method="filter_has_commitments", label="有无承诺")
+    sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="sort_speeches", label="排序")
+
+    facet_specs = (
+        FacetSpec("province", "省份", "province__code", "province__name"),
+        FacetSpec("city", "城市", "city__code", "city__name"),
+        FacetSpec("topic", "主题", "topics__slug", "topics__name", order=("topics__position", "topics__slug")),
+        FacetSpec("year", "年份", "year", order=("-year",), suffix="年"),
+        FacetSpec(
+            "has_commitments",
+            "有无承诺",
+            "has_any",
+            choices=(("true", "有承诺"), ("false", "无承诺")),
+            annotate=_has_commitments,
+        ),
+    )
+
+    class Meta:
+        model = Speech
+        fields = ()
+
+    filter_city = staticmethod(_in_city(""))
+
+    def filter_has_commitments(self, queryset, name, value):
+        return queryset.filter(_has_commitments() if value else ~_has_commitments())
+
+    def sort_speeches(self, queryset, name, value):
+        if value == "oldest":
+            return queryset.order_by(F("year").asc(nulls_last=True), F("delivered_on").asc(nulls_last=True), "pk")
+        if value == "title":
+            return queryset.order_by("title", "pk")
+        if value == "commitments":
+            if "commitment_count" not in queryset.query.annotations:
+                queryset = queryset.with_counts()
+            return queryset.order_by("-commitment_count", "-pk")
+        return queryset.by_date()
+
+
+class CommitmentFilter(FacetedFilterSet):
+    province = django_filters.CharFilter(field_name="speech__province__code", label="省份")
+    city = django_filters.CharFilter(method="filter_city", label="城市")
+    topic = django_filters.CharFilter(field_name="topic__slug", label="主题")
+    year = YearFilter(field_name="speech__year", label="年份")
+    year_min = YearFilter(field_name="speech__year", lookup_expr="gte", label="起始年份")
+    year_max = YearFilter(field_name="speech__year", lookup_expr="lte", label="截止年份")
+    kind = django_filters.ChoiceFilter(choices=Commitment.Kind.choices, label="类型")
+    strength = django_filters.ChoiceFilter(choices=Commitment.Strength.choices, label="约束程度")
+
+    facet_specs = (
+        FacetSpec("province", "省份", "speech__province__code", "speech__province__name"),
+        FacetSpec("city", "城市", "speech__city__code", "speech__city__name"),
+        FacetSpec("topic", "主题", "topic__slug", "topic__name", order=("topic__position", "topic__slug")),
+        FacetSpec("year", "年份", "speech__year", order=("-speech__year",), suffix="年"),
+        FacetSpec("kind", "类型", "kind", choices=tuple(Commitment.Kind.choices)),
+        FacetSpec("strength", "约束程度", "strength", choices=tuple(Commitment.Strength.choices)),
+    )
+
+    class Meta:
+        model = Commitment
+        fields = ()
+
+    filter_city = staticmethod(_in_city("speech__"))

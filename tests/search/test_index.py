@@ -1,0 +1,164 @@
+"""The full-text index follows every change to the archive at once, in the same transaction."""
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.urls import reverse
+
+from speeches import importing
+from speeches.importing import ImportOptions, import_file
+from speeches.models import Commitment, Speech, Target
+from speeches.search import search_commitments, search_speeches
+from tests.corpus import SEED
+
+pytestmark = pytest.mark.django_db
+
+
+def index_rows(table: str) -> int:
+    """How many rows the full-text index holds for the table."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT count(*) FROM {table}_fts_docsize")
+        else:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE search_vector IS NOT NULL")
+        return cursor.fetchone()[0]
+
+
+def index_in_step() -> bool:
+    return (
+        index_rows("speeches_commitment") == Commitment.objects.count()
+        and index_rows("speeches_speech") == Speech.objects.count()
+    )
+
+
+def found(query: str, **filters) -> list[int]:
+    return list(search_commitments(query, **filters).values_list("pk", flat=True))
+
+
+@pytest.fixture
+def speech():
+    return Speech.objects.create(title="在全市农业工作会议上的讲话", text="同志们：今天开会。", content_hash="x" * 64)
+
+
+def test_a_commitment_is_found_as_soon_as_it_is_saved_and_not_after_it_is_deleted(speech):
+    commitment = Commitment(
+        speech=speech, position=0, text="今年新建高标准农田5万亩", kind="target", strength="planned"
+    )
+    commitment.save()
+    assert found("高标准农田") == [commitment.pk]
+
+    commitment.text = "今年完成抗旱播种10万亩"
+    commitment.save()
+    assert found("高标准农田") == []
+    assert found("抗旱") == [commitment.pk]
+
+    commitment.delete()
+    assert found("抗旱") == []
+    assert index_in_step()
+
+
+def test_deleting_many_at_once_or_a_whole_speech_empties_the_index(speech):
+    for position, text in enumerate(["推进长沙创新发展", "建设长沙智慧城市", "长沙综合交通枢纽"]):
+        Commitment.objects.create(speech=speech, position=position, text=text, kind="action", strength="planned")
+    assert len(found("长沙")) == 3
+    Commitment.objects.filter(text__contains="城市").delete()
+    assert len(found("长沙")) == 2
+    speech.delete()
+    assert found("长沙") == []
+    assert search_speeches("农业工作会议").count() == 0
+    assert index_in_step()
+
+
+def test_editing_a_speech_title_or_text_shows_in_speech_search(speech):
+    assert list(search_speeches("农业工作")) == [speech]
+    speech.title = "在全市工业工作会议上的讲话"
+    speech.save()
+    assert list(search_speeches("农业工作")) == []
+    assert list(search_speeches("工业工作")) == [speech]
+
+
+def change_form_data(response) -> dict:
+    """The admin change form's values as the browser posts them back."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = "on" if value is True else value
+    return data
+
+
+def test_a_correction_in_the_admin_shows_in_search_at_once(admin_client, speech):
+    commitment = Commitment.objects.create(
+        speech=speech, position=0, text="全年完成固定资产投资500亿元", kind="target", strength="planned"
+    )
+    Target.objects.create(commitment=commitment, value=500, unit="亿元", text="500亿元")
+    url = reverse("admin:speeches_commitment_change", args=[commitment.pk])
+    data = change_form_data(admin_client.get(url))
+    data["text"] = "全年完成固定资产投资700亿元"
+    data["targets-0-text"] = "700亿元"
+
+    assert admin_client.post(url, data).status_code == 302
+
+    assert found("500亿元") == []
+    assert found("700亿元") == [commitment.pk]
+    commitment.refresh_from_db()
+    assert {"70", "0亿"} <= set(commitment.search_targets.split())  # the amount ranks matches higher
+
+
+def test_an_import_is_searchable_at_once():
+    outcome = import_file(SEED.name, SEED.read_bytes(), ImportOptions())
+    assert outcome.error is None
+    stored = Commitment.objects.filter(text__contains="固定资产投资")
+    assert stored.exists()
+    assert set(found("固定资产投资")) == set(stored.values_list("pk", flat=True))
+    assert index_in_step()
+
+
+def test_a_rolled_back_import_leaves_no_index_rows_behind(monkeypatch):
+    before = (index_rows("speeches_commitment"), index_rows("speeches_speech"))
+    store_commitments = importing.store_commitments
+
+    def store_then_fail(*args):
+        store_commitments(*args)  # the rows and their index entries are written ...
+        raise DatabaseError("disk full")  # ... and then the file fails
+
+    monkeypatch.setattr(importing, "store_commitments", store_then_fail)
+    outcome = import_file(SEED.name, SEED.read_bytes(), ImportOptions())
+
+    assert "保存失败" in outcome.error
+    assert Commitment.objects.count() == 0
+    assert (index_rows("speeches_commitment"), index_rows("speeches_speech")) == before
+    assert found("固定资产投资") == []
+
+
+def test_rebuild_search_index_recovers_from_changes_made_behind_the_models_back(speech, capsys):
+    commitment = Commitment.objects.create(
+        speech=speech, position=0, text="今年新建高标准农田5万亩", kind="target", strength="planned"
+    )
+    # A bulk update skips save(): the indexed form is left as it was ...
+    Commitment.objects.filter(pk=commitment.pk).update(text="今年完成抗旱播种10万亩")
+    assert found("抗旱") == []
+    Commitment.objects.update(search_text="", search_folded="")  # ... or wiped
+    Speech.objects.update(search_title="", search_text="", search_folded="")
+
+    call_command("rebuild_search_index")
+
+    assert found("抗旱") == [commitment.pk]
+    assert found("高标准农田") == []
+    assert list(search_speeches("农业工作会议")) == [speech]
+    assert "检索索引已重建" in capsys.readouterr().out
+    assert index_in_step()
+
+
+def test_counting_results_agrees_with_listing_them(speech):
+    for position, text in enumerate(["推进长沙创新发展", "长沙发展", "长沙综合交通枢纽", "湘江新区"]):
+        Commitment.objects.create(speech=speech, position=position, text=text, kind="action", strength="planned")
+    for query in ["长沙", "长沙 发展", "长沙 -发展", "湘", "综合交通枢纽", "长 -沙"]:
+        results = search_commitments(query)
+        assert results.count() == len(list(results)) == len(found(query)), query
+        narrowed = results.filter(position__gt=0)
+        assert narrowed.count() == len([c for c in results if c.position > 0]), query
