@@ -23,6 +23,7 @@ from .audit import record_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
 from .parsing.extraction import extract
+from .parsing.structures import ParsedTarget
 from .search import commitment_search_fields
 
 
@@ -280,20 +281,27 @@ def store_commitments(speech: Speech, parsed: ParsedSpeech, sections: list[Secti
     )
     Target.objects.bulk_create(
         [
-            Target(
-                commitment=row,
-                position=position,
-                value=target.value,
-                value_max=target.value_max,
-                unit=target.unit[:20],
-                qualifier=(target.qualifier or "")[:10],
-                text=target.text[:100],
-            )
+            target
             for row, item in zip(rows, parsed.commitments, strict=True)
-            for position, target in enumerate(item.targets)
+            for target in target_rows(row, item.targets)
         ]
     )
     return rows
+
+
+def target_rows(commitment: Commitment, targets: list[ParsedTarget]) -> list[Target]:
+    return [
+        Target(
+            commitment=commitment,
+            position=position,
+            value=target.value,
+            value_max=target.value_max,
+            unit=target.unit[:20],
+            qualifier=(target.qualifier or "")[:10],
+            text=target.text[:100],
+        )
+        for position, target in enumerate(targets)
+    ]
 
 
 # --- the JSON report ------------------------------------------------------------------------

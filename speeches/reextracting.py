@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 
 from django.db import transaction
 
-from .importing import store_commitments
+from .importing import store_commitments, target_rows
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing.extraction import extract
 from .parsing.structures import ParsedSection, ParsedSpeech
@@ -128,17 +128,4 @@ def _refresh_commitment(row: Commitment, item, sections: list[Section]) -> None:
     row.topic = topic
     row.save()
     row.targets.all().delete()
-    Target.objects.bulk_create(
-        [
-            Target(
-                commitment=row,
-                position=position,
-                value=target.value,
-                value_max=target.value_max,
-                unit=target.unit[:20],
-                qualifier=(target.qualifier or "")[:10],
-                text=target.text[:100],
-            )
-            for position, target in enumerate(item.targets)
-        ]
-    )
+    Target.objects.bulk_create(target_rows(row, item.targets))
