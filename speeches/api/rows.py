@@ -6,6 +6,8 @@ speeches/search.py best first; the FilterSet (the site's, or the API's strict on
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 
@@ -16,10 +18,14 @@ from ..search import ParsedQuery, parse_query, search_commitments, search_speech
 _LONG_FIELDS = ("text", "original_text", "search_title", "search_text", "search_folded")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def search_terms(value: str | None) -> tuple[str, ParsedQuery | None]:
-    """The `q` of a request as the pages read it: NUL dropped (PostgreSQL cannot compare it),
-    blank meaning no search; the parsed query says why when it cannot be searched."""
-    q = (value or "").replace("\x00", "").strip()
+    """The `q` of a request as the pages read it: control characters dropped (PostgreSQL cannot
+    compare NUL, XML feeds cannot carry any of them), blank meaning no search; the parsed query
+    says why when it cannot be searched."""
+    q = _CONTROL.sub("", value or "").strip()
     return q, (parse_query(q) if q else None)
 
 
