@@ -274,9 +274,9 @@ def store_commitments(speech: Speech, parsed: ParsedSpeech, sections: list[Secti
                 deadline_month=item.deadline.month if item.deadline else None,
                 deadline_day=item.deadline.day if item.deadline else None,
                 topic=topics.get(item.topic or ""),
-                **commitment_search_fields(item.text, [target.text for target in item.targets]),
+                **commitment_search_fields(item.text, [target.text for target in item.targets], words),
             )
-            for item in parsed.commitments
+            for item, words in zip(parsed.commitments, _words_of_commitments(parsed), strict=True)
         ]
     )
     Target.objects.bulk_create(
@@ -287,6 +287,17 @@ def store_commitments(speech: Speech, parsed: ParsedSpeech, sections: list[Secti
         ]
     )
     return rows
+
+
+def _words_of_commitments(parsed: ParsedSpeech) -> list[list[str] | None]:
+    """Each commitment's words from the speech's segmentation, in order (None: cut it afresh)."""
+    found, cursor = [], 0
+    for item in parsed.commitments:
+        words = parsed.words_of(item.text, cursor)
+        if words is not None:
+            cursor = parsed.text.find(item.text, cursor)
+        found.append(words if words is not None else parsed.words_of(item.text))
+    return found
 
 
 def target_rows(commitment: Commitment, targets: list[ParsedTarget]) -> list[Target]:

@@ -123,12 +123,29 @@ def _words(folded: str) -> list[str]:
     return [word for word in jieba.cut_for_search(folded, HMM=False) if _CJK_WORD.fullmatch(word)]
 
 
-def commitment_search_fields(text: str, target_texts: Iterable[str] = ()) -> dict[str, str]:
-    """The indexed form of a commitment, as keyword arguments for Commitment(...) or update()."""
+def _search_mode(words: Iterable[str]) -> list[str]:
+    """What jieba's search mode makes of words already cut: each word, and its two- and
+    three-character parts that are words of jieba's dictionary."""
+    dictionary = jieba.dt.FREQ
+    found = []
+    for word in words:
+        for size in (2, 3):
+            if len(word) > size:
+                found.extend(part for i in range(len(word) - size + 1) if dictionary.get(part := word[i : i + size]))
+        found.append(word)
+    return [word for word in map(fold, found) if _CJK_WORD.fullmatch(word)]
+
+
+def commitment_search_fields(
+    text: str, target_texts: Iterable[str] = (), words: list[str] | None = None
+) -> dict[str, str]:
+    """The indexed form of a commitment, as keyword arguments for Commitment(...) or update().
+
+    `words`, the commitment's words as the parser already cut them, spare segmenting it again."""
     folded = fold(text)
     return {
         "search_folded": folded,
-        "search_text": " ".join(_units(folded) + _words(folded)),
+        "search_text": " ".join(_units(folded) + (_search_mode(words) if words is not None else _words(folded))),
         "search_targets": targets_search_text(target_texts),
     }
 

@@ -27,6 +27,7 @@ def extract(speech: ParsedSpeech) -> ParsedSpeech:
     speech.province_code = placement.province_code
     # One segmentation serves the speech's topics and every commitment's.
     tokens = segment(speech.text)
+    speech.words = tokens
     speech.topics = classify_tokens(tokens)
     speech.commitments = extract_commitments(speech.sections, year=speech.year)
     assign_commitment_topics(speech, tokens)

@@ -6,10 +6,12 @@ serialises them with `as_report()` so that a dry run and a real import agree.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import accumulate
 
 
 @dataclass
@@ -121,6 +123,26 @@ class ParsedSpeech:
     province_code: str | None = None
     topics: list[str] = field(default_factory=list)  # slugs, primary first
     commitments: list[ParsedCommitment] = field(default_factory=list)
+    # The text's words as extraction segmented it (joined, they give `text` back); the search
+    # index reuses them rather than segmenting every commitment again.
+    words: list[str] = field(default_factory=list, repr=False)
+
+    def words_of(self, part: str, start: int = 0) -> list[str] | None:
+        """The words lying inside the first occurrence of `part` at or after `start`; None if
+        `part` is not in the text or its ends cut a word."""
+        begin = self.text.find(part, start)
+        if begin < 0 or not self.words:
+            return None
+        offsets = self._word_offsets()
+        first = bisect_left(offsets, begin)
+        last = bisect_left(offsets, begin + len(part))
+        inside = self.words[first:last]
+        return inside if first < len(offsets) and offsets[first] == begin and "".join(inside) == part else None
+
+    def _word_offsets(self) -> list[int]:
+        if len(getattr(self, "_offsets", ())) != len(self.words):
+            self._offsets = list(accumulate((len(word) for word in self.words[:-1]), initial=0))
+        return self._offsets
 
 
 def _number(value: Decimal | None) -> int | float | None:

@@ -1,4 +1,4 @@
-from speeches.parsing import parse_text
+from speeches.parsing import ParsedSpeech, parse_text
 
 BODY = "同志们：\n今天召开会议，研究部署工作。\n一、抓好落实\n要确保各项任务完成。"
 
@@ -30,3 +30,15 @@ def test_a_file_with_one_speech_stays_one_speech_with_its_title():
 def test_a_lone_numbered_heading_does_not_make_a_collection():
     speeches = parse_text("学习心得篇一\n" + BODY)
     assert len(speeches) == 1
+
+
+def test_a_part_of_the_text_gets_the_words_segmentation_found_in_it():
+    speech = ParsedSpeech(
+        title="",
+        text="要确保完成固定资产投资700亿元。",
+        words=["要", "确保", "完成", "固定资产", "投资", "700", "亿元", "。"],
+    )
+    assert speech.words_of("完成固定资产投资") == ["完成", "固定资产", "投资"]
+    assert speech.words_of("700亿元", start=5) == ["700", "亿元"]
+    assert speech.words_of("定资产") is None  # its ends cut a word: the index segments it afresh
+    assert speech.words_of("没有的话") is None
