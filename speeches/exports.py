@@ -167,13 +167,9 @@ def _commitment_batches(request: HttpRequest) -> Iterator[list[Commitment]]:
         yield batch
 
 
-def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = None) -> list[list]:
-    """One row per amount; a commitment without amounts is one row with the amount columns empty."""
-    speech = commitment.speech
-    deadline = deadline_report(commitment) or {}
-    common = [
-        commitment.pk,
-        speech.pk,
+def _speech_columns(speech: Speech) -> list:
+    """The speech's columns both CSV exports share: title, place and date."""
+    return [
         speech.title,
         speech.city.code if speech.city else None,
         speech.city.name if speech.city else None,
@@ -181,6 +177,17 @@ def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = No
         speech.province.name if speech.province else None,
         speech.year,
         speech.delivered_on.isoformat() if speech.delivered_on else None,
+    ]
+
+
+def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = None) -> list[list]:
+    """One row per amount; a commitment without amounts is one row with the amount columns empty."""
+    speech = commitment.speech
+    deadline = deadline_report(commitment) or {}
+    common = [
+        commitment.pk,
+        speech.pk,
+        *_speech_columns(speech),
         commitment.section_id,
         PATH_SEPARATOR.join(commitment.section_path),
         commitment.kind,
@@ -226,13 +233,7 @@ def speech_csv_row(speech: Speech, request: HttpRequest | None = None) -> list:
     topics = ordered_topics(speech)
     row = [
         speech.pk,
-        speech.title,
-        speech.city.code if speech.city else None,
-        speech.city.name if speech.city else None,
-        speech.province.code if speech.province else None,
-        speech.province.name if speech.province else None,
-        speech.year,
-        speech.delivered_on.isoformat() if speech.delivered_on else None,
+        *_speech_columns(speech),
         speech.speaker,
         speech.occasion,
         LIST_SEPARATOR.join(topic.name for topic in topics),
