@@ -197,14 +197,19 @@ class CommitmentQuerySet(models.QuerySet):
 
     def for_reading(self) -> CommitmentQuerySet:
         """A speech's commitments as its page marks them: with their amounts, without the search index."""
-        return self.defer("search_text", "search_targets", "search_folded").prefetch_related("targets")
+        return self.defer("search_text", "search_sequence", "search_targets", "search_folded").prefetch_related(
+            "targets"
+        )
 
     def for_listing(self) -> CommitmentQuerySet:
         """With what a list shows beside each commitment: its speech's title, place and year, and its amounts."""
         return (
             self.select_related("speech__city", "speech__province", "topic")
             .defer(
-                "search_text", "search_targets", *(f"speech__{name}" for name in ("text", *SpeechQuerySet.LONG_TEXTS))
+                "search_text",
+                "search_sequence",
+                "search_targets",
+                *(f"speech__{name}" for name in ("text", *SpeechQuerySet.LONG_TEXTS)),
             )
             .prefetch_related("targets")
         )
@@ -262,8 +267,10 @@ class Commitment(models.Model):
     # Set when staff corrected this commitment; re-extraction then keeps it as it is.
     edited = models.BooleanField("人工修改", default=False)
     # The indexed form for full-text search (speeches/search.py): filled on save() and by the
-    # import's bulk_create; search_targets (its amounts as written) ranks matches there higher.
+    # import's bulk_create; search_targets (its amounts as written) ranks matches there higher,
+    # search_sequence (its character pairs in order) proves a longer term occurs.
     search_text = models.TextField(default="", blank=True, editable=False)
+    search_sequence = models.TextField(default="", blank=True, editable=False)
     search_targets = models.TextField(default="", blank=True, editable=False)
     search_folded = models.TextField(default="", blank=True, editable=False)
 

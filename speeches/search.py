@@ -5,27 +5,36 @@ row carries an *indexed form* computed here in Python when it is saved or bulk-c
 
 - `search_folded`: the searchable text folded (traditional -> simplified, full width -> half width,
   ASCII lower case) character by character, so it is exactly as long as the original text;
-- `search_text`: tokens for the full-text index: every character ("unit": a CJK ideograph, an ASCII
-  letter or digit) of the folded text, every pair of adjacent units, and the words jieba (search
-  mode) finds.
+- `search_text`: tokens for the full-text index, each once: every character ("unit": a CJK
+  ideograph, an ASCII letter or digit) of the folded text, every pair of adjacent units, and the
+  words jieba (search mode) finds;
+- for commitments, `search_sequence`: the unit pairs in text order, run by run, and
+  `search_targets`: the tokens of its amounts (700亿元以上).
 
 A query term that is a substring of a text has all its units and unit pairs among the text's
-tokens, however jieba cut either of them. So a term becomes the AND of its unit pairs (or its one
-unit), which the index answers fast and which finds every row containing the term; then each
-candidate is checked exactly, `instr`/`strpos` of the folded term in `search_folded`. The results
-are therefore exactly those of a substring search, with no reliance on token positions. jieba's
-words only weigh in the ranking: a row where jieba reads the term as a word of its own ranks higher.
+tokens, however jieba cut either of them: a term of one or two units is one token, which finds
+exactly the rows containing it. A longer term is, for commitments on SQLite, a phrase of its pairs
+in `search_sequence`, whose positions are the text's own (never jieba's): that too finds exactly
+the rows containing it. Elsewhere (PostgreSQL, speeches, a term with spaces or punctuation inside)
+a longer term is the AND of its pairs, and each candidate is checked, `instr`/`strpos` of the
+folded term in `search_folded`. Either way the results are exactly those of a substring search.
+jieba's words, and the term among a commitment's amounts, only weigh in the ranking.
 
-SQLite keeps an FTS5 table (external content) over `search_text`, and PostgreSQL a generated
-tsvector ('simple' configuration) with a GIN index; both are created in migration 0004 and kept in
-step by the database itself (triggers, a generated column), in the same transaction as every
-insert, update and delete. Ranking is bm25() in FTS5 and ts_rank_cd() in PostgreSQL, with matches
-in a commitment's amounts (`search_targets`) and in a speech's title (`search_title`) weighted up.
+SQLite keeps FTS5 tables (external content), PostgreSQL a generated tsvector ('simple'
+configuration) with a GIN index; both are kept in step by the database itself (triggers, a
+generated column), in the same transaction as every insert, update and delete. Ranking is bm25() in
+FTS5 and ts_rank_cd() in PostgreSQL, with matches in a commitment's amounts and in a speech's title
+weighted up. The SQLite commitment index also holds the filters of search_commitments as tokens,
+and lists rows shortest first, so that the best matches of a common word are found without scoring
+all of them (CommitmentIndex, _best_matches).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
+import heapq
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -55,6 +64,10 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _UNIT_RUN = re.compile(f"[0-9a-z{_CJK}]+")
 _CJK_WORD = re.compile(f"[{_CJK}]{{2,}}")
 _QUERY_TERM = re.compile(r'(-?)"([^"]*)"?|(-?)(\S+)')
+# Index tokens the text never makes (those are one or two units, or words of ideographs only):
+# the break between runs of a commitment's pair sequence, and prefixes of amounts and filters.
+SEQUENCE_BREAK = "brk"
+TARGET_PREFIX = "tgt"
 
 # bm25 weights of the FTS5 columns, and the PostgreSQL weights {D, C, B, A}: amounts and titles
 # (weight A in PostgreSQL) count several times the body text (weight D).
@@ -143,16 +156,31 @@ def commitment_search_fields(
 
     `words`, the commitment's words as the parser already cut them, spare segmenting it again."""
     folded = fold(text)
+    tokens = _units(folded) + (_search_mode(words) if words is not None else _words(folded))
     return {
         "search_folded": folded,
-        "search_text": " ".join(_units(folded) + (_search_mode(words) if words is not None else _words(folded))),
+        # Each token once: a commitment is a sentence or two, where a repeat says little, and a
+        # ranking that depends on a row's length alone lets the best matches be found first.
+        "search_text": " ".join(dict.fromkeys(tokens)),
+        "search_sequence": _sequence(folded),
         "search_targets": targets_search_text(target_texts),
     }
 
 
+def _sequence(folded: str) -> str:
+    """The unit pairs of the text in order, run by run, with a break between runs: a phrase of
+    pairs (固定 定资 资产) then matches only where the text holds the characters one after another."""
+    tokens = []
+    for run in _UNIT_RUN.findall(folded):
+        if len(run) > 1:
+            tokens.extend(map(str.__add__, run, run[1:]))
+            tokens.append(SEQUENCE_BREAK)
+    return " ".join(tokens)
+
+
 def targets_search_text(target_texts: Iterable[str]) -> str:
     """The indexed form of a commitment's amounts as written (700亿元以上): ranking weighs it up."""
-    return " ".join(_units(fold(" ".join(target_texts))))
+    return " ".join(dict.fromkeys(_units(fold(" ".join(target_texts)))))
 
 
 def speech_search_fields(title: str, text: str) -> dict[str, str]:
@@ -170,37 +198,14 @@ def speech_search_fields(title: str, text: str) -> dict[str, str]:
 
 # --- the index in the database ------------------------------------------------------------------
 
-# The indexed columns of each table: for FTS5 in bm25 weight order (see the *_WEIGHTS above); for
-# PostgreSQL the first of the pair is weighted A, the second D.
-INDEXED_COLUMNS = {
-    "speeches_commitment": ("search_text", "search_targets"),
-    "speeches_speech": ("search_title", "search_text"),
-}
+# A tsvector may not exceed 1 MB; an indexed form this long (a few times any real speech) gets
+# none, and such rows are checked directly on every search instead.
+PG_MAX_INDEXED_BYTES = 400_000
+# PostgreSQL: each table's tsvector, the first column weighted A, the second D.
 _PG_WEIGHTED = {
     "speeches_commitment": ("search_targets", "search_text"),
     "speeches_speech": ("search_title", "search_text"),
 }
-# A tsvector may not exceed 1 MB; an indexed form this long (a few times any real speech) gets
-# none, and such rows are checked directly on every search instead.
-PG_MAX_INDEXED_BYTES = 400_000
-
-
-def _sqlite_index_sql(table: str, columns: tuple[str, ...]) -> list[str]:
-    index = f"{table}_fts"
-    names = ", ".join(columns)
-    new = ", ".join(f"new.{column}" for column in columns)
-    old = ", ".join(f"old.{column}" for column in columns)
-    changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in columns)
-    delete = f"INSERT INTO {index}({index}, rowid, {names}) VALUES ('delete', old.id, {old});"
-    insert = f"INSERT INTO {index}(rowid, {names}) VALUES (new.id, {new});"
-    return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {index} USING fts5({names}, content='{table}', content_rowid='id', "
-        "tokenize='unicode61 remove_diacritics 0')",
-        f"CREATE TRIGGER IF NOT EXISTS {index}_insert AFTER INSERT ON {table} BEGIN {insert} END",
-        f"CREATE TRIGGER IF NOT EXISTS {index}_delete AFTER DELETE ON {table} BEGIN {delete} END",
-        f"CREATE TRIGGER IF NOT EXISTS {index}_update AFTER UPDATE OF {names} ON {table} WHEN {changed} "
-        f"BEGIN {delete} {insert} END",
-    ]
 
 
 def _postgres_index_sql(table: str) -> list[str]:
@@ -216,26 +221,235 @@ def _postgres_index_sql(table: str) -> list[str]:
     ]
 
 
+_TOKENIZER = "tokenize='unicode61 remove_diacritics 0'"
+
+
+class SpeechIndex:
+    """SQLite: FTS5 over a speech's title and text (external content: the speech table), rowid the
+    speech's id, kept in step by triggers. A few thousand long rows: bm25 over all matches is cheap."""
+
+    table = "speeches_speech"
+    name = "speeches_speech_fts"
+    columns = ("search_title", "search_text")
+    weights = (5.0, 1.0)  # a match in the title counts five times one in the text
+
+    def create_table_sql(self) -> str:
+        return (
+            f"CREATE VIRTUAL TABLE {self.name} USING fts5({', '.join(self.columns)}, content='{self.table}', "
+            f"content_rowid='id', {_TOKENIZER})"
+        )
+
+    def trigger_sql(self) -> list[str]:
+        names = ", ".join(self.columns)
+        new = ", ".join(f"new.{column}" for column in self.columns)
+        old = ", ".join(f"old.{column}" for column in self.columns)
+        changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.columns)
+        delete = f"INSERT INTO {self.name}({self.name}, rowid, {names}) VALUES ('delete', old.id, {old});"
+        insert = f"INSERT INTO {self.name}(rowid, {names}) VALUES (new.id, {new});"
+        return [
+            f"CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.table} BEGIN {insert} END",
+            f"CREATE TRIGGER {self.name}_delete AFTER DELETE ON {self.table} BEGIN {delete} END",
+            f"CREATE TRIGGER {self.name}_update AFTER UPDATE OF {names} ON {self.table} WHEN {changed} "
+            f"BEGIN {delete} {insert} END",
+        ]
+
+    def rebuild_sql(self) -> list[str]:
+        return [f"INSERT INTO {self.name}({self.name}) VALUES ('rebuild')"]
+
+    def schema_objects(self) -> list[str]:
+        return [f"{self.name}_insert", f"{self.name}_delete", f"{self.name}_update"]
+
+    def drop_sql(self) -> list[str]:
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.schema_objects()]
+
+
+def _token_count(sql: str) -> str:
+    """How many tokens a space-separated token list (one space between tokens) holds, in SQL."""
+    return f"(CASE WHEN {sql} = '' THEN 0 ELSE length({sql}) - length(replace({sql}, ' ', '')) + 1 END)"
+
+
+class CommitmentIndex:
+    """SQLite: FTS5 over a commitment's tokens, the pairs of its text in order, and its filters.
+
+    - `search_text`: the commitment's tokens (each once) and its amounts' tokens prefixed with
+      TARGET_PREFIX; the only column bm25 weighs.
+    - `search_sequence`: the pair sequence, for phrase queries that prove a longer term occurs.
+    - `search_facets`: what search_commitments filters by (kind, strength, topic, the speech's
+      year, province, city and the city's city), as tokens the text never makes: a filter is
+      answered inside the index, however common the words searched.
+
+    The rowid is the row's *key*: its number of tokens in the high bits, its id in the low 32. The
+    index lists matches by rowid, so shortest first; with each token counted once, bm25 ranks a
+    shorter row above a longer one with the same matching tokens, which lets the best matches be
+    found without scoring every match (see _best_matches).
+
+    The filters come from the speech and its city, so the triggers on the speech table re-index
+    its commitments when its year or place changes; `..._keys` keeps each row's key and filter
+    tokens as indexed, which the 'delete' of FTS5's external content needs, whatever order rows are
+    deleted in. `..._content` (a view) is the external content; `speeches_search_totals` keeps the
+    row and token counts bm25 uses, up to date inside a transaction too.
+    """
+
+    table = "speeches_commitment"
+    name = "speeches_commitment_fts"
+    keys = "speeches_commitment_fts_keys"
+    content = "speeches_commitment_fts_content"
+    totals = "speeches_search_totals"
+    columns = ("search_text", "search_sequence", "search_facets")
+    weights = (1.0, 0.0, 0.0)
+    key_bits = 32
+    # What the triggers watch: a change to any of these re-indexes the row.
+    watched = ("search_text", "search_targets", "search_sequence", "kind", "strength", "topic_id", "speech_id")
+    watched_in_speech = ("year", "province_id", "city_id")
+
+    _ranked = (
+        "trim(c.search_text || CASE WHEN c.search_targets = '' THEN '' "
+        f"ELSE ' {TARGET_PREFIX}' || replace(c.search_targets, ' ', ' {TARGET_PREFIX}') END)"
+    )
+    _facets = (
+        "'kind' || c.kind || ' strength' || c.strength || coalesce(' topic' || c.topic_id, '')"
+        " || coalesce(' year' || s.year, '') || coalesce(' province' || s.province_id, '')"
+        " || coalesce(' city' || s.city_id, '') || coalesce(' city' || r.parent_id, '')"
+    )
+
+    def create_table_sql(self) -> str:
+        return (
+            f"CREATE VIRTUAL TABLE {self.name} USING fts5({', '.join(self.columns)}, content='{self.content}', "
+            f"content_rowid='key', {_TOKENIZER})"
+        )
+
+    def _add(self, where: str) -> list[str]:
+        """Index the commitments `where` chooses (SQL about `c`), as they are now."""
+        size = f"{_token_count(self._ranked)} + {_token_count('c.search_sequence')} + {_token_count(self._facets)}"
+        chosen = f"SELECT id FROM {self.table} c WHERE {where}"
+        return [
+            f"INSERT INTO {self.keys}(id, key, facets) SELECT c.id, (({size}) << {self.key_bits}) + c.id, "
+            f"{self._facets} FROM {self.table} c LEFT JOIN speeches_speech s ON s.id = c.speech_id "
+            f"LEFT JOIN speeches_region r ON r.id = s.city_id WHERE {where};",
+            f"INSERT INTO {self.name}(rowid, {', '.join(self.columns)}) SELECT key, search_text, search_sequence, "
+            f"search_facets FROM {self.content} WHERE id IN ({chosen});",
+            *self._count(chosen, "+"),
+        ]
+
+    def _remove(self, where: str) -> list[str]:
+        """Take the commitments `where` chooses out of the index, as they were indexed."""
+        chosen = f"SELECT id FROM {self.table} c WHERE {where}"
+        return [
+            *self._count(chosen, "-"),
+            f"INSERT INTO {self.name}({self.name}, rowid, {', '.join(self.columns)}) SELECT 'delete', key, "
+            f"search_text, search_sequence, search_facets FROM {self.content} WHERE id IN ({chosen});",
+            f"DELETE FROM {self.keys} WHERE id IN ({chosen});",
+        ]
+
+    def _count(self, chosen: str, sign: str) -> list[str]:
+        totals = self.totals
+        return [
+            f"UPDATE {totals} SET (row_count, token_count) = (SELECT {totals}.row_count {sign} count(*), "
+            f"{totals}.token_count {sign} coalesce(sum(key >> {self.key_bits}), 0) FROM {self.keys} "
+            f"WHERE id IN ({chosen})) WHERE name = '{self.table}';"
+        ]
+
+    def trigger_sql(self) -> list[str]:
+        changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.watched)
+        moved = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.watched_in_speech)
+        watched, watched_in_speech = ", ".join(self.watched), ", ".join(self.watched_in_speech)
+
+        def body(statements: list[str]) -> str:
+            return " ".join(statements)
+
+        return [
+            f"CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.table} "
+            f"BEGIN {body(self._add('c.id = new.id'))} END",
+            f"CREATE TRIGGER {self.name}_delete BEFORE DELETE ON {self.table} "
+            f"BEGIN {body(self._remove('c.id = old.id'))} END",
+            f"CREATE TRIGGER {self.name}_update_before BEFORE UPDATE OF {watched} ON {self.table} WHEN {changed} "
+            f"BEGIN {body(self._remove('c.id = old.id'))} END",
+            f"CREATE TRIGGER {self.name}_update_after AFTER UPDATE OF {watched} ON {self.table} WHEN {changed} "
+            f"BEGIN {body(self._add('c.id = new.id'))} END",
+            f"CREATE TRIGGER {self.name}_speech_before BEFORE UPDATE OF {watched_in_speech} ON speeches_speech "
+            f"WHEN {moved} BEGIN {body(self._remove('c.speech_id = old.id'))} END",
+            f"CREATE TRIGGER {self.name}_speech_after AFTER UPDATE OF {watched_in_speech} ON speeches_speech "
+            f"WHEN {moved} BEGIN {body(self._add('c.speech_id = new.id'))} END",
+        ]
+
+    def support_sql(self) -> list[str]:
+        """The tables and view the index and its triggers use; idempotent."""
+        return [
+            f"CREATE TABLE IF NOT EXISTS {self.keys} (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, facets TEXT NOT NULL)",
+            f"CREATE TABLE IF NOT EXISTS {self.totals} "
+            "(name TEXT PRIMARY KEY, row_count INTEGER NOT NULL, token_count INTEGER NOT NULL)",
+            f"INSERT OR IGNORE INTO {self.totals} VALUES ('{self.table}', 0, 0)",
+            f"CREATE VIEW IF NOT EXISTS {self.content} AS SELECT k.key, c.id, {self._ranked} AS search_text, "
+            f"c.search_sequence, k.facets AS search_facets FROM {self.table} c JOIN {self.keys} k ON k.id = c.id",
+        ]
+
+    def rebuild_sql(self) -> list[str]:
+        return [
+            f"INSERT INTO {self.name}({self.name}) VALUES ('delete-all')",
+            f"DELETE FROM {self.keys}",
+            f"UPDATE {self.totals} SET row_count = 0, token_count = 0 WHERE name = '{self.table}'",
+            *(statement.rstrip(";") for statement in self._add("1")),
+        ]
+
+    def schema_objects(self) -> list[str]:
+        return [
+            f"{self.name}_insert",
+            f"{self.name}_delete",
+            f"{self.name}_update_before",
+            f"{self.name}_update_after",
+            f"{self.name}_speech_before",
+            f"{self.name}_speech_after",
+        ]
+
+    def drop_sql(self) -> list[str]:
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.schema_objects()] + [
+            f"DROP VIEW IF EXISTS {self.content}"
+        ]
+
+
+SQLITE_INDEXES = (CommitmentIndex(), SpeechIndex())
+
+
+def _sqlite_index(table: str) -> CommitmentIndex | SpeechIndex:
+    return next(index for index in SQLITE_INDEXES if index.table == table)
+
+
 def ensure_search_index(connection) -> None:
     """Create the full-text index and what keeps it in step, where missing; idempotent.
 
-    On SQLite, Django rebuilds a table to alter it (most AddField and AlterField operations), which
-    drops the table's triggers: run this after migrating (rebuild_search_index does), and it puts
-    them back and re-reads the index from the rows."""
+    On SQLite, Django rebuilds a table to alter it, which drops its triggers, and views or
+    triggers naming another table stand in the way of such a rebuild: `drop_search_triggers`
+    takes them away before a migration and this puts them back after it, re-reading the index from
+    the rows (a migration may have changed them meanwhile)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            for table, columns in INDEXED_COLUMNS.items():
-                cursor.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s AND name LIKE %s",
-                    [table, f"{table}_fts_%"],
-                )
-                complete = cursor.fetchone()[0] == 3
-                for statement in _sqlite_index_sql(table, columns):
+            for index in SQLITE_INDEXES:
+                cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.name])
+                row = cursor.fetchone()
+                current = row is not None and row[0] == index.create_table_sql()
+                if not current:  # missing, or made for another version of the index
+                    for statement in index.drop_sql():
+                        cursor.execute(statement)
+                    cursor.execute(f"DROP TABLE IF EXISTS {index.name}")
+                    cursor.execute(index.create_table_sql())
+                for statement in getattr(index, "support_sql", list)():
                     cursor.execute(statement)
-                if not complete:
-                    cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+                cursor.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                    f"({', '.join(['%s'] * len(index.schema_objects()))})",
+                    index.schema_objects(),
+                )
+                if cursor.fetchone()[0] != len(index.schema_objects()) or not current:
+                    for statement in index.drop_sql():
+                        cursor.execute(statement)
+                    for statement in getattr(index, "support_sql", list)():
+                        cursor.execute(statement)
+                    for statement in index.trigger_sql():
+                        cursor.execute(statement)
+                    for statement in index.rebuild_sql():
+                        cursor.execute(statement)
         elif connection.vendor == "postgresql":
-            for table in INDEXED_COLUMNS:
+            for table in _PG_WEIGHTED:
                 # Only when missing: even a no-op ALTER TABLE waits for the table's lock.
                 cursor.execute(
                     "SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname LIKE %s",
@@ -246,14 +460,26 @@ def ensure_search_index(connection) -> None:
                         cursor.execute(statement)
 
 
+def drop_search_triggers(connection) -> None:
+    """Before a migration, on SQLite: the triggers and view, which ensure_search_index puts back."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for index in SQLITE_INDEXES:
+                for statement in index.drop_sql():
+                    cursor.execute(statement)
+
+
 def drop_search_index(connection) -> None:
     with connection.cursor() as cursor:
-        for table in INDEXED_COLUMNS:
-            if connection.vendor == "sqlite":
-                for action in ("insert", "delete", "update"):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {table}_fts_{action}")
-                cursor.execute(f"DROP TABLE IF EXISTS {table}_fts")
-            elif connection.vendor == "postgresql":
+        if connection.vendor == "sqlite":
+            for index in SQLITE_INDEXES:
+                for statement in index.drop_sql():
+                    cursor.execute(statement)
+                cursor.execute(f"DROP TABLE IF EXISTS {index.name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {CommitmentIndex.keys}")
+            cursor.execute(f"DROP TABLE IF EXISTS {CommitmentIndex.totals}")
+        elif connection.vendor == "postgresql":
+            for table in _PG_WEIGHTED:
                 cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
 
@@ -285,7 +511,7 @@ def rebuild_search_index(progress=None, batch_size: int = 2000) -> dict[str, int
         done += len(rows)
         if progress:
             progress(done, total)
-    commitment_fields = ("search_text", "search_targets", "search_folded")
+    commitment_fields = ("search_text", "search_sequence", "search_targets", "search_folded")
     for rows in batches(Commitment.objects.only("text", *commitment_fields)):
         targets: dict[int, list[str]] = {}
         for commitment_id, text in Target.objects.filter(commitment__in=rows).values_list("commitment_id", "text"):
@@ -298,10 +524,11 @@ def rebuild_search_index(progress=None, batch_size: int = 2000) -> dict[str, int
         if progress:
             progress(done, total)
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for table in INDEXED_COLUMNS:
-                cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
-                cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('optimize')")
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            for index in SQLITE_INDEXES:
+                for statement in index.rebuild_sql():
+                    cursor.execute(statement)
+                cursor.execute(f"INSERT INTO {index.name}({index.name}) VALUES ('optimize')")
     return changed
 
 
@@ -321,13 +548,23 @@ def _refill(row, fields: dict[str, str]) -> bool:
 @dataclass(frozen=True)
 class Term:
     text: str  # folded; a result's folded text must contain it
-    tokens: tuple[str, ...]  # index tokens that every text containing `text` has
+    runs: tuple[str, ...]  # its runs of units (ideographs, ASCII letters and digits)
     words: tuple[str, ...] = ()  # jieba's longer words of the term, for ranking only
 
     @property
+    def tokens(self) -> tuple[str, ...]:
+        """Index tokens that every text containing the term has: its units, or its unit pairs."""
+        return tuple(dict.fromkeys(token for run in self.runs for token in _term_tokens(run)))
+
+    @property
     def exact(self) -> bool:
-        """Whether the index alone proves the term: one unit, or one pair of units."""
+        """Whether one index token proves the term: one unit, or one pair of units."""
         return self.text in self.tokens
+
+    @property
+    def one_run(self) -> bool:
+        """Whether the term is one run of units, which a commitment's pair sequence proves."""
+        return self.runs == (self.text,)
 
 
 @dataclass(frozen=True)
@@ -344,9 +581,8 @@ class ParsedQuery:
 
 
 def _term(text: str) -> Term:
-    tokens = dict.fromkeys(token for run in _UNIT_RUN.findall(text) for token in _term_tokens(run))
     words = tuple(word for word in dict.fromkeys(_words(text)) if len(word) > 2) if len(text) > 2 else ()
-    return Term(text, tuple(tokens), words)
+    return Term(text, tuple(_UNIT_RUN.findall(text)), words)
 
 
 def _term_tokens(run: str) -> list[str]:
@@ -374,21 +610,22 @@ def parse_query(query: str) -> ParsedQuery:
             terms.setdefault(text, _term(text))
     if not terms:
         return ParsedQuery(query, problem="请至少输入一个要查找的词（“-词语”只用来排除）。")
-    if not any(term.tokens for term in terms.values()):
+    if not any(term.runs for term in terms.values()):
         return ParsedQuery(query, problem="搜索词里没有汉字、字母或数字。")
     return ParsedQuery(query, tuple(terms.values()), tuple(excluded.values()))
 
 
-# --- backends ---------------------------------------------------------------------------------
+# --- index expressions --------------------------------------------------------------------------
+# Tokens are units, unit pairs, words of ideographs or prefixed such tokens: quoting them needs no
+# escaping, and nothing the user typed reaches the full-text engine's syntax.
 
 
 def _quoted(tokens: Iterable[str], quote: str) -> list[str]:
-    # Tokens are units only (ideographs, ASCII letters and digits), so quoting needs no escaping
-    # and nothing the user typed reaches the full-text engine's syntax.
     return [f"{quote}{token}{quote}" for token in tokens]
 
 
 def _term_expression(term: Term, quote: str, and_: str, or_: str) -> str:
+    """The term as the AND of its tokens (a superset of the rows holding it, checked after)."""
     required = f" {and_} ".join(_quoted(term.tokens, quote))
     if not term.words:
         return f"({required})"
@@ -399,32 +636,72 @@ def _term_expression(term: Term, quote: str, and_: str, or_: str) -> str:
 
 
 def fts5_expression(parsed: ParsedQuery) -> str:
+    """The speeches' FTS5 query."""
     expression = " AND ".join(_term_expression(term, '"', "AND", "OR") for term in parsed.terms if term.tokens)
     excluded = [f'"{term.text}"' for term in parsed.excluded if term.exact]
     return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
 
 
 def tsquery_expression(parsed: ParsedQuery) -> str:
+    """PostgreSQL's tsquery, for both tables."""
     expression = " & ".join(_term_expression(term, "'", "&", "|") for term in parsed.terms if term.tokens)
     excluded = [f"'{term.text}'" for term in parsed.excluded if term.exact]
     return f"({expression}) & !({' | '.join(excluded)})" if excluded else expression
 
 
-def _needs_check(parsed: ParsedQuery) -> bool:
-    return not all(term.exact for term in (*parsed.terms, *parsed.excluded))
+def _proof(run: str) -> str:
+    """What finds exactly the commitments holding a run of units: its token, or its pairs as a
+    phrase of the pair sequence."""
+    if len(run) <= 2:
+        return f'"{run}"'
+    return f'{{search_sequence}}: "{" ".join(_term_tokens(run))}"'
 
 
-def _verified(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-    """The exact check: the folded text holds every term and no excluded one, where the index alone
-    cannot prove it (it can for one unit or one pair). On the row's own columns, so it stays right
-    inside subqueries."""
+def _optional(term: Term) -> tuple[str, ...]:
+    """Phrases a commitment holding the term may have, which raise its score: jieba's longer words
+    of the term, and the term's tokens among the commitment's amounts."""
+    return (*term.words, *(f"{TARGET_PREFIX}{token}" for token in term.tokens))
+
+
+def commitment_fts5_expression(parsed: ParsedQuery, facets: Iterable[Iterable[str]] = ()) -> str:
+    """The commitments' FTS5 query: each term proven by the index (one run of units) or narrowed to
+    the rows holding all its tokens; each group of filter tokens, one of which a row must have."""
+    parts = []
     for term in parsed.terms:
-        if not term.exact:
-            queryset = queryset.filter(GreaterThan(StrIndex("search_folded", Value(term.text)), 0))
-    for term in parsed.excluded:
-        if not term.exact:
-            queryset = queryset.filter(Exact(StrIndex("search_folded", Value(term.text)), 0))
+        if not term.runs:
+            continue
+        required = [_proof(run) for run in term.runs]
+        # The unit pairs of longer runs rank: the phrase proves the term but weighs nothing.
+        required += _quoted((token for run in term.runs if len(run) > 2 for token in _term_tokens(run)), '"')
+        anchor = required[0] if len(term.runs[0]) <= 2 else required[len(term.runs)]
+        optional = " OR ".join([*_quoted(_optional(term), '"'), anchor])
+        parts.append(f"({' AND '.join(dict.fromkeys(required))} AND ({optional}))")
+    parts += [f"({' OR '.join(group)})" for group in map(tuple, facets)]
+    excluded = [_proof(term.runs[0]) for term in parsed.excluded if term.one_run]
+    expression = " AND ".join(parts)
+    return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
+
+
+def _checks(parsed: ParsedQuery, proven) -> tuple[tuple[str, bool], ...]:
+    """The terms the index cannot prove by itself, each with whether it must occur (or must not)."""
+    return tuple(
+        [(term.text, True) for term in parsed.terms if not proven(term)]
+        + [(term.text, False) for term in parsed.excluded if not proven(term)]
+    )
+
+
+def _verified(queryset: QuerySet, checks: tuple[tuple[str, bool], ...]) -> QuerySet:
+    """The exact check, where the index alone cannot prove a term: the folded text holds it (or
+    does not). On the row's own columns, so it stays right inside subqueries."""
+    for text, occurs in checks:
+        position = StrIndex("search_folded", Value(text))
+        queryset = queryset.filter(GreaterThan(position, 0) if occurs else Exact(position, 0))
     return queryset
+
+
+def _checks_sql(alias: str, checks: tuple[tuple[str, bool], ...]) -> tuple[str, list[str]]:
+    sql = "".join(f" AND instr({alias}.search_folded, %s) {'>' if occurs else '='} 0" for _, occurs in checks)
+    return sql, [text for text, _ in checks]
 
 
 class _AliasedSQL(Expression):
@@ -451,69 +728,153 @@ class _AliasedSQL(Expression):
         return (type(self), self.template, self.alias, tuple(self.params))
 
 
+def _row_id(index, alias: str) -> str:
+    """The id of the table's row an index row stands for."""
+    if isinstance(index, CommitmentIndex):
+        return f"({alias}.rowid & {(1 << index.key_bits) - 1})"
+    return f"({alias}.rowid + 0)"
+
+
 class _IndexJoin:
     """The FTS5 table joined on rowid, matched in the ON clause: what Django's Join asks of a field.
 
-    `rowid + 0` keeps SQLite from reading the index once per row (and paying bm25's statistics
-    each time): the index always drives, and rows follow by primary key."""
+    The rowid is wrapped in an expression, which keeps SQLite from reading the index once per row
+    (and paying bm25's statistics each time): the index always drives, rows follow by primary key."""
 
-    def __init__(self, index: str, expression: str):
+    def __init__(self, index, expression: str):
         self.index, self.expression = index, expression
         # Django asks a join's field for the table it leads to when the query holds a subquery.
-        self.related_model = SimpleNamespace(_meta=SimpleNamespace(db_table=index))
+        self.related_model = SimpleNamespace(_meta=SimpleNamespace(db_table=index.name))
 
     def get_joining_fields(self):
         return ()
 
     def get_extra_restriction(self, alias, related_alias):
         return _AliasedSQL(
-            f'{{alias}}."{self.index}" MATCH %s AND "{related_alias}"."id" = {{alias}}.rowid + 0',
+            f'{{alias}}."{self.index.name}" MATCH %s AND "{related_alias}"."id" = {_row_id(self.index, "{alias}")}',
             alias,
             [self.expression],
             BooleanField(),
         )
 
 
-class SqliteBackend:
-    """FTS5 over `search_text` (and `search_targets` / `search_title`), external content."""
-
-    def filter(self, queryset: QuerySet, parsed: ParsedQuery, weights: tuple[float, ...]) -> QuerySet:
-        index = f"{queryset.model._meta.db_table}_fts"
-        queryset = _verified(queryset, parsed).all()  # a copy: the join goes into its query
-        query = queryset.query
-        alias = query.join(
-            Join(index, query.get_initial_alias(), None, INNER, _IndexJoin(index, fts5_expression(parsed)), False)
-        )
-        rank = _AliasedSQL(f'-bm25({{alias}}."{index}", {", ".join(map(str, weights))})', alias, [], FloatField())
-        return queryset.annotate(search_rank=rank)
+def _sqlite_matches(queryset: QuerySet, index, expression: str, checks) -> QuerySet:
+    """The rows matching `expression` in the SQLite index, each with `search_rank` (-bm25)."""
+    queryset = _verified(queryset, checks).all()  # a copy: the join goes into its query
+    query = queryset.query
+    alias = query.join(Join(index.name, query.get_initial_alias(), None, INNER, _IndexJoin(index, expression), False))
+    weights = ", ".join(map(str, index.weights))
+    rank = _AliasedSQL(f'-bm25({{alias}}."{index.name}", {weights})', alias, [], FloatField())
+    return queryset.annotate(search_rank=rank)
 
 
-class PostgresBackend:
+def _postgres_matches(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """A stored tsvector ('simple') over the indexed form, with a GIN index; rows whose indexed
     form is too long for a tsvector have none and are checked directly."""
+    alias = queryset.query.get_initial_alias()
+    tsquery = tsquery_expression(parsed)
+    matches = _AliasedSQL(
+        "({alias}.search_vector @@ %s::tsquery OR {alias}.search_vector IS NULL)", alias, [tsquery], BooleanField()
+    )
+    rank = _AliasedSQL(
+        "coalesce(ts_rank_cd(%s::float4[], {alias}.search_vector, %s::tsquery, 1), 0)",
+        alias,
+        [PG_WEIGHTS, tsquery],
+        FloatField(),
+    )
+    return _verified(queryset.filter(matches), _checks(parsed, lambda term: term.exact)).annotate(search_rank=rank)
 
-    def filter(self, queryset: QuerySet, parsed: ParsedQuery, weights: tuple[float, ...]) -> QuerySet:
-        alias = queryset.query.get_initial_alias()
-        tsquery = tsquery_expression(parsed)
-        matches = _AliasedSQL(
-            "({alias}.search_vector @@ %s::tsquery OR {alias}.search_vector IS NULL)", alias, [tsquery], BooleanField()
+
+def _vendor(queryset: QuerySet) -> str:
+    vendor = connections[queryset.db].vendor
+    if vendor not in {"sqlite", "postgresql"}:
+        raise NotImplementedError(f"全文检索不支持 {vendor} 数据库")
+    return vendor
+
+
+# --- the best matches of a commitment search, without scoring every match ----------------------
+
+# FTS5's bm25 constants.
+_K1, _B = 1.2, 0.75
+
+
+def _best_matches(cursor, plan: _IndexPlan, count: int) -> list[tuple[int, float]]:
+    """The `count` best (id, score) of a commitment search, best first (ties by id), as an ORDER BY
+    over every match's bm25 would give them, from the few shortest matches.
+
+    Each matching token counts once in a row (the row's tokens are distinct, only search_text
+    weighs), so a row's score is S * F(size): S the sum of the idf of the query's phrases the row
+    has, F bm25's saturation, falling as the row's size grows. Every match has the required
+    phrases; beyond them, a row can only add the optional ones. The index lists rows by size, so
+    once the `count`-th best score seen beats what any row at least as long as the last one read
+    could score, no row not yet read can enter: none is scored."""
+    index = plan.index
+    cursor.execute(f"SELECT row_count, token_count FROM {index.totals} WHERE name = %s", [index.table])
+    rows, tokens = cursor.fetchone() or (0, 0)
+    if not rows:
+        return []
+    average = tokens / rows
+
+    def saturation(key: int) -> float:
+        size = key >> index.key_bits
+        return (_K1 + 1) / (1 + _K1 * (1 - _B + _B * size / average))
+
+    bonus = 0.0  # the most the optional phrases can add to S: their idf, as bm25 computes it
+    if plan.optional:
+        counts = ", ".join(f"(SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s)" for _ in plan.optional)
+        cursor.execute(f"SELECT {counts}", [f'"{phrase}"' for phrase in plan.optional])
+        for hits in cursor.fetchone():
+            if hits:
+                bonus += max(math.log((rows - hits + 0.5) / (hits + 0.5)), 1e-6)
+    checks, params = _checks_sql("t", plan.checks)
+    join = f" JOIN {index.table} t ON t.id = {_row_id(index, 'f')}" if plan.checks else ""
+    weights = ", ".join(map(str, index.weights))
+    scored = f"SELECT f.rowid, -bm25(f.{index.name}, {weights}) FROM {index.name} f"
+    if plan.ranking_expression == plan.expression:
+        sql = f"{scored}{join} WHERE f.{index.name} MATCH %s AND f.rowid > %s{checks} ORDER BY f.rowid LIMIT %s"
+
+        def read(last: int, limit: int) -> list[tuple[int, float]]:
+            cursor.execute(sql, [plan.expression, last, *params, limit])
+            return cursor.fetchall()
+
+    else:
+        # With filters, the matches are picked first, unscored; then scored with the query's text
+        # alone over the keys they span. The filter tokens weigh nothing, so the scores are the
+        # same, and bm25 does not count every row of a filter (a third of the archive, for a kind).
+        picked = (
+            f"SELECT f.rowid FROM {index.name} f{join} WHERE f.{index.name} MATCH %s AND f.rowid > %s{checks} "
+            "ORDER BY f.rowid LIMIT %s"
         )
-        rank = _AliasedSQL(
-            "coalesce(ts_rank_cd(%s::float4[], {alias}.search_vector, %s::tsquery, 1), 0)",
-            alias,
-            [PG_WEIGHTS, tsquery],
-            FloatField(),
-        )
-        return _verified(queryset.filter(matches), parsed).annotate(search_rank=rank)
+        spanned = f"{scored} WHERE f.{index.name} MATCH %s AND f.rowid BETWEEN %s AND %s"
 
+        def read(last: int, limit: int) -> list[tuple[int, float]]:
+            cursor.execute(picked, [plan.expression, last, *params, limit])
+            keys = [key for (key,) in cursor.fetchall()]
+            if not keys:
+                return []
+            cursor.execute(spanned, [plan.ranking_expression, keys[0], keys[-1]])
+            scores = dict(cursor.fetchall())
+            return [(key, scores[key]) for key in keys]
 
-def backend(using: str = "default") -> SqliteBackend | PostgresBackend:
-    vendor = connections[using].vendor
-    if vendor == "sqlite":
-        return SqliteBackend()
-    if vendor == "postgresql":
-        return PostgresBackend()
-    raise NotImplementedError(f"全文检索不支持 {vendor} 数据库")
+    mask = (1 << index.key_bits) - 1
+
+    def order(match: tuple[int, float]) -> tuple[float, int]:
+        return (-match[1], match[0] & mask)
+
+    seen: list[tuple[int, float]] = []
+    last, limit = 0, 2 * count
+    while True:
+        batch = read(last, limit)
+        seen += batch
+        if len(batch) < limit:
+            break  # every match read
+        last = batch[-1][0]
+        best = heapq.nsmallest(count, seen, key=order)
+        least = min(score / saturation(key) for key, score in seen)  # the rows' S, at least the required
+        if len(best) == count and best[-1][1] > (least + bonus) * saturation(last) * (1 + 1e-9):
+            break
+        limit *= 4
+    return [(key & mask, score) for key, score in heapq.nsmallest(count, seen, key=order)]
 
 
 # --- snippets ---------------------------------------------------------------------------------
@@ -611,15 +972,17 @@ def _shape(query) -> tuple:
 
 
 @dataclass(frozen=True)
-class _IndexOnly:
-    """An unfiltered search, best first, whose matches the index proves by itself."""
+class _IndexPlan:
+    """A SQLite search as the full-text index answers it by itself."""
 
-    index: str
+    index: CommitmentIndex | SpeechIndex
     expression: str
-    weights: tuple[float, ...]
-    shape: tuple
-    base: QuerySet  # the rows searched, before the index joined them
-    ranked: bool  # best first (else newest first: pages come from the table)
+    checks: tuple[tuple[str, bool], ...]  # terms to check on the rows (see _checks)
+    optional: tuple[str, ...]  # phrases that may raise a commitment's score (see _best_matches)
+    ranking_expression: str = ""  # the expression without its filters: the same scores, cheaper
+    shape: tuple = ()
+    base: QuerySet | None = None  # the rows searched, before the index joined them
+    ranked: bool = True  # best first (else newest first: pages come from the table)
 
 
 class _AnsweredByIndex:
@@ -627,52 +990,60 @@ class _AnsweredByIndex:
     answers by itself: count() counts there, and a page is picked there before any row is read.
     Either way a common word's many matches are not each looked up in the table."""
 
-    _index_only: _IndexOnly | None = None
+    _index_plan: _IndexPlan | None = None
 
     def _clone(self):
         clone = super()._clone()
-        clone._index_only = self._index_only
+        clone._index_plan = self._index_plan
         return clone
 
-    def _untouched(self) -> _IndexOnly | None:
-        index_only = self._index_only
-        if index_only is not None and self._result_cache is None and _shape(self.query) == index_only.shape:
-            return index_only
+    def _untouched(self) -> _IndexPlan | None:
+        plan = self._index_plan
+        if plan is not None and self._result_cache is None and _shape(self.query) == plan.shape:
+            return plan
         return None
 
     def count(self):
-        index_only = self._untouched()
-        if index_only is None or self.query.is_sliced:
+        plan = self._untouched()
+        if plan is None or self.query.is_sliced:
             return super().count()
+        checks, params = _checks_sql("t", plan.checks)
+        join = f" JOIN {plan.index.table} t ON t.id = {_row_id(plan.index, 'f')}" if plan.checks else ""
         with connections[self.db].cursor() as cursor:
             cursor.execute(
-                f'SELECT count(*) FROM "{index_only.index}" WHERE "{index_only.index}" MATCH %s',
-                [index_only.expression],
+                f"SELECT count(*) FROM {plan.index.name} f{join} WHERE f.{plan.index.name} MATCH %s{checks}",
+                [plan.expression, *params],
             )
             return cursor.fetchone()[0]
 
     def _fetch_all(self):
-        index_only = self._untouched()
-        if index_only is None or not index_only.ranked or self.query.high_mark is None:
+        plan = self._untouched()
+        if plan is None or not plan.ranked or self.query.high_mark is None:
             return super()._fetch_all()
-        # The page is the first high_mark rows by bm25 (ties by id, as the results are ordered),
-        # read from the index; only those rows are then read from the table.
-        index, weights = index_only.index, ", ".join(map(str, index_only.weights))
         with connections[self.db].cursor() as cursor:
-            cursor.execute(
-                f'SELECT rowid, -bm25("{index}", {weights}) FROM "{index}" WHERE "{index}" MATCH %s '
-                f'ORDER BY bm25("{index}", {weights}), rowid LIMIT %s',
-                [index_only.expression, self.query.high_mark],
-            )
-            ranks = dict(cursor.fetchall())
-        page = index_only.base.filter(pk__in=list(ranks)).order_by()
+            if isinstance(plan.index, CommitmentIndex):
+                ranks = dict(_best_matches(cursor, plan, self.query.high_mark))
+            else:
+                # A few thousand speeches: bm25 over every match, then the page.
+                index, weights = plan.index.name, ", ".join(map(str, plan.index.weights))
+                checks, params = _checks_sql("t", plan.checks)
+                join = f" JOIN {plan.index.table} t ON t.id = f.rowid" if plan.checks else ""
+                cursor.execute(
+                    f"SELECT f.rowid, -bm25(f.{index}, {weights}) FROM {index} f{join} WHERE f.{index} MATCH %s{checks} "
+                    f"ORDER BY bm25(f.{index}, {weights}), f.rowid LIMIT %s",
+                    [plan.expression, *params, self.query.high_mark],
+                )
+                ranks = dict(cursor.fetchall())
+        # Only the page's rows are read from the table, in the order the index gave.
+        page = plan.base.filter(pk__in=list(ranks)).order_by()
         page.query.select_related = self.query.select_related
         page.query.deferred_loading = self.query.deferred_loading
         page._prefetch_related_lookups = self._prefetch_related_lookups
         page._iterable_class = self._iterable_class
         rows = {row.pk: row for row in page}
         for pk, rank in ranks.items():
-            rows[pk].search_rank = rank
+            if pk in rows:
+                rows[pk].search_rank = rank
         self._result_cache = [rows[pk] for pk in ranks if pk in rows][self.query.low_mark :]
         self._prefetch_done = True
 
@@ -682,19 +1053,15 @@ def _answered_by_index(queryset_class: type) -> type:
     return type(f"Indexed{queryset_class.__name__}", (_AnsweredByIndex, queryset_class), {})
 
 
-def _index_shortcuts(
-    queryset: QuerySet, base: QuerySet, parsed: ParsedQuery, weights: tuple[float, ...], order: str
-) -> QuerySet:
-    """Unfiltered results whose matches the index proves (terms of one or two units) get count()
-    and, best first, their pages straight from the index."""
-    if connections[queryset.db].vendor != "sqlite" or _needs_check(parsed):
-        return queryset
-    queryset = queryset.all()
-    queryset.__class__ = _answered_by_index(type(queryset))
-    index = f"{queryset.model._meta.db_table}_fts"
-    shape = _shape(queryset.query)
-    queryset._index_only = _IndexOnly(index, fts5_expression(parsed), weights, shape, base, order == "relevance")
-    return queryset
+def _sqlite_search(base: QuerySet, plan: _IndexPlan, order: str, prefix: str, parsed: ParsedQuery) -> QuerySet:
+    """The matches as a QuerySet (any filter, order or aggregate works on it), whose count() and
+    best-first pages the index answers while nothing changed it."""
+    results = _highlighted(
+        _ordered(_sqlite_matches(base, plan.index, plan.expression, plan.checks), order, prefix), parsed
+    )
+    results.__class__ = _answered_by_index(type(results))
+    results._index_plan = dataclasses.replace(plan, shape=_shape(results.query), base=base, ranked=order == "relevance")
+    return results
 
 
 # --- the entry points -------------------------------------------------------------------------
@@ -722,29 +1089,73 @@ def _topic_id(value) -> int | None:
     return Topic.objects.filter(slug=str(value)).values_list("pk", flat=True).first() or 0
 
 
-def _year_filter(prefix: str, year) -> Q:
+def _years(year) -> list[int] | None:
+    """The years a filter allows: one, a range(), or a (first, last) pair, both included."""
+    from .filters import FIRST_YEAR, LAST_YEAR
+
     if year is None:
-        return Q()
+        return None
     if isinstance(year, range):
-        return Q(**{f"{prefix}year__gte": year.start, f"{prefix}year__lt": year.stop})
-    if isinstance(year, tuple | list):
-        first, last = year
-        return Q(**{f"{prefix}year__gte": first}) & Q(**{f"{prefix}year__lte": last})
-    return Q(**{f"{prefix}year": int(year)})
+        first, last = year.start, year.stop - 1
+    elif isinstance(year, tuple | list):
+        first, last = (int(value) for value in year)
+    else:
+        first = last = int(year)
+    return list(range(max(first, FIRST_YEAR), min(last, LAST_YEAR) + 1))
 
 
-def _place_filter(prefix: str, city, province) -> Q:
-    from .models import Region
+@dataclass(frozen=True)
+class CommitmentFilters:
+    """What search_commitments narrows by: ids, kinds and years, already resolved."""
 
-    condition = Q()
-    city_id = _region_id(city)
-    if city_id is not None:
-        # A speech placed in one of the city's counties is a speech of the city too.
-        condition &= Q(**{f"{prefix}city__in": Region.objects.filter(Q(pk=city_id) | Q(parent=city_id))})
-    province_id = _region_id(province)
-    if province_id is not None:
-        condition &= Q(**{f"{prefix}province": province_id})
-    return condition
+    city: int | None = None
+    province: int | None = None
+    topic: int | None = None
+    years: list[int] | None = None
+    kind: str | None = None
+    strength: str | None = None
+
+    def facets(self) -> list[list[str]]:
+        """As the index's filter tokens (see CommitmentIndex): each group, one of which must be there."""
+        groups = []
+        if self.city is not None:
+            groups.append([f"city{self.city}"])
+        if self.province is not None:
+            groups.append([f"province{self.province}"])
+        if self.topic is not None:
+            groups.append([f"topic{self.topic}"])
+        if self.years is not None:
+            groups.append([f"year{year}" for year in self.years] or ["year0"])
+        if self.kind:
+            groups.append([f"kind{_token_safe(self.kind)}"])
+        if self.strength:
+            groups.append([f"strength{_token_safe(self.strength)}"])
+        return groups
+
+    def condition(self) -> Q:
+        """As a condition on the rows, where the index has no filter tokens (PostgreSQL)."""
+        from .models import Region
+
+        condition = Q()
+        if self.city is not None:
+            # A speech placed in one of the city's counties is a speech of the city too.
+            condition &= Q(speech__city__in=Region.objects.filter(Q(pk=self.city) | Q(parent=self.city)))
+        if self.province is not None:
+            condition &= Q(speech__province=self.province)
+        if self.topic is not None:
+            condition &= Q(topic=self.topic)
+        if self.years is not None:
+            condition &= Q(speech__year__in=self.years)
+        if self.kind:
+            condition &= Q(kind=self.kind)
+        if self.strength:
+            condition &= Q(strength=self.strength)
+        return condition
+
+
+def _token_safe(value: str) -> str:
+    # Kinds and strengths are ASCII words; anything else cannot match one, nor break the query.
+    return value if re.fullmatch(r"[a-z]+", value) else "unknown"
 
 
 def _ordered(queryset: QuerySet, order: str, prefix: str) -> QuerySet:
@@ -775,29 +1186,32 @@ def search_commitments(
     order: str = "relevance",
 ) -> QuerySet:
     """Commitments whose text contains every term of the query, best first (or newest first with
-    order="date"); each carries `search_rank` and `snippet` (escaped HTML, matches in <mark>)."""
+    order="date"); each carries `search_rank` and `snippet` (escaped HTML, matches in <mark>).
+    `city` includes the city's counties; `year` is a year, a range() or a (first, last) pair."""
     from .models import Commitment
 
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     # The speech comes along for its title and place, not its (long) texts.
     queryset = Commitment.objects.select_related("speech").defer(
-        "search_text", "search_targets", *(f"speech__{name}" for name in _SPEECH_TEXTS)
+        "search_text", "search_sequence", "search_targets", *(f"speech__{name}" for name in _SPEECH_TEXTS)
     )
     if not parsed:
         return _highlighted(queryset.none(), parsed)
-    condition = _place_filter("speech__", city, province) & _year_filter("speech__", year)
-    if topic is not None:
-        condition &= Q(topic=_topic_id(topic))
-    if kind:
-        condition &= Q(kind=kind)
-    if strength:
-        condition &= Q(strength=strength)
-    if condition:
-        queryset = queryset.filter(condition)
-    results = _highlighted(
-        _ordered(backend(queryset.db).filter(queryset, parsed, COMMITMENT_WEIGHTS), order, "speech__"), parsed
+    filters = CommitmentFilters(
+        _region_id(city), _region_id(province), _topic_id(topic), _years(year), kind or None, strength or None
     )
-    return results if condition else _index_shortcuts(results, queryset, parsed, COMMITMENT_WEIGHTS, order)
+    if _vendor(queryset) == "postgresql":
+        return _highlighted(
+            _ordered(_postgres_matches(queryset.filter(filters.condition()), parsed), order, "speech__"), parsed
+        )
+    plan = _IndexPlan(
+        CommitmentIndex(),
+        commitment_fts5_expression(parsed, filters.facets()),
+        _checks(parsed, lambda term: term.one_run),
+        tuple(dict.fromkeys(phrase for term in parsed.terms for phrase in _optional(term))),
+        commitment_fts5_expression(parsed),
+    )
+    return _sqlite_search(queryset, plan, order, "speech__", parsed)
 
 
 def search_speeches(
@@ -811,16 +1225,28 @@ def search_speeches(
 ) -> QuerySet:
     """Speeches whose title or text contains every term of the query, best first; a match in the
     title counts most. Each carries `search_rank`, `snippet` (from the text) and `title_snippet`."""
-    from .models import Speech
+    from .models import Region, Speech
 
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     queryset = Speech.objects.defer(*(name for name in _SPEECH_TEXTS if name not in {"text", "search_folded"}))
     if not parsed:
         return _highlighted(queryset.none(), parsed)
-    condition = _place_filter("", city, province) & _year_filter("", year)
-    if topic is not None:
-        condition &= Q(topics=_topic_id(topic))
+    condition = Q()
+    city_id, province_id, topic_id, years = _region_id(city), _region_id(province), _topic_id(topic), _years(year)
+    if city_id is not None:
+        condition &= Q(city__in=Region.objects.filter(Q(pk=city_id) | Q(parent=city_id)))
+    if province_id is not None:
+        condition &= Q(province=province_id)
+    if topic_id is not None:
+        condition &= Q(topics=topic_id)
+    if years is not None:
+        condition &= Q(year__in=years)
     if condition:
         queryset = queryset.filter(condition)
-    results = _highlighted(_ordered(backend(queryset.db).filter(queryset, parsed, SPEECH_WEIGHTS), order, ""), parsed)
-    return results if condition else _index_shortcuts(results, queryset, parsed, SPEECH_WEIGHTS, order)
+    if _vendor(queryset) == "postgresql":
+        return _highlighted(_ordered(_postgres_matches(queryset, parsed), order, ""), parsed)
+    plan = _IndexPlan(SpeechIndex(), fts5_expression(parsed), _checks(parsed, lambda term: term.exact), ())
+    if condition:  # the speeches' filters are conditions on the rows, which the index cannot answer
+        index = plan.index
+        return _highlighted(_ordered(_sqlite_matches(queryset, index, plan.expression, plan.checks), order, ""), parsed)
+    return _sqlite_search(queryset, plan, order, "", parsed)

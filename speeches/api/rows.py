@@ -60,7 +60,9 @@ def commitment_rows(parsed: ParsedQuery | None = None):
     """Commitments with their speech, place, topic and amounts; the matches of `parsed` if given."""
     rows = search_commitments(parsed) if parsed is not None else Commitment.objects.by_speech_date()
     if parsed is None:
-        rows = rows.defer("search_text", "search_targets", "search_folded", *(f"speech__{f}" for f in _LONG_FIELDS))
+        rows = rows.defer(
+            "search_text", "search_sequence", "search_targets", "search_folded", *(f"speech__{f}" for f in _LONG_FIELDS)
+        )
     return rows.for_listing()
 
 

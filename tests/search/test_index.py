@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from speeches import importing
 from speeches.importing import ImportOptions, import_file
-from speeches.models import Commitment, Speech, Target
+from speeches.models import Commitment, Region, Speech, Target
 from speeches.search import search_commitments, search_speeches
 from tests.corpus import SEED
 
@@ -28,6 +28,45 @@ def index_in_step() -> bool:
     return (
         index_rows("speeches_commitment") == Commitment.objects.count()
         and index_rows("speeches_speech") == Speech.objects.count()
+        and commitment_sizes_agree()
+    )
+
+
+def varints(blob: bytes) -> list[int]:
+    """SQLite's variable-length integers, as FTS5 stores a row's column sizes."""
+    values, position = [], 0
+    while position < len(blob):
+        value = 0
+        for step in range(9):
+            byte = blob[position]
+            position += 1
+            if step == 8:
+                value = (value << 8) | byte
+                break
+            value = (value << 7) | (byte & 0x7F)
+            if byte < 0x80:
+                break
+        values.append(value)
+    return values
+
+
+def commitment_sizes_agree() -> bool:
+    """On SQLite, each commitment's key holds its size as FTS5 counts it, and the totals bm25's
+    bounds use are those of the index (see speeches.search.CommitmentIndex)."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, sz FROM speeches_commitment_fts_docsize")
+        sizes = {key: sum(varints(blob)) for key, blob in cursor.fetchall()}
+        cursor.execute("SELECT row_count, token_count FROM speeches_search_totals WHERE name = 'speeches_commitment'")
+        totals = cursor.fetchone()
+        cursor.execute("SELECT id, key FROM speeches_commitment_fts_keys")
+        keys = dict(cursor.fetchall())
+    return (
+        all(key >> 32 == size for key, size in sizes.items())
+        and set(sizes) == set(keys.values())
+        and set(keys) == set(Commitment.objects.values_list("pk", flat=True))
+        and totals == (len(sizes), sum(sizes.values()))
     )
 
 
@@ -66,6 +105,29 @@ def test_deleting_many_at_once_or_a_whole_speech_empties_the_index(speech):
     speech.delete()
     assert found("长沙") == []
     assert search_speeches("农业工作会议").count() == 0
+    assert index_in_step()
+
+
+def test_a_speech_moved_to_another_year_or_place_moves_its_commitments_in_filtered_search(speech):
+    changsha = Region.objects.get(code="430100")
+    commitment = Commitment.objects.create(
+        speech=speech, position=0, text="今年新建高标准农田5万亩", kind="target", strength="planned"
+    )
+    assert found("高标准农田", year=2024) == found("高标准农田", city=changsha) == []
+
+    speech.year, speech.city, speech.province = 2024, changsha, changsha.parent
+    speech.save()
+    assert found("高标准农田", year=2024) == found("高标准农田", city=changsha) == [commitment.pk]
+    assert found("高标准农田", province=changsha.parent, kind="target") == [commitment.pk]
+
+    Speech.objects.filter(pk=speech.pk).update(year=2022)  # behind save()'s back: the database follows
+    assert found("高标准农田", year=2024) == []
+    assert found("高标准农田", year=(2020, 2023)) == [commitment.pk]
+
+    commitment.kind = "action"
+    commitment.save()
+    assert found("高标准农田", kind="target") == []
+    assert found("高标准农田", kind="action") == [commitment.pk]
     assert index_in_step()
 
 

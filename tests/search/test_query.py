@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from speeches.search import (
     QUERY_MAX_CHARS,
+    CommitmentFilters,
+    commitment_fts5_expression,
     commitment_search_fields,
     fold,
     fts5_expression,
@@ -55,6 +57,11 @@ def test_what_the_user_types_never_reaches_the_full_text_syntax():
         # Only quoted tokens of ideographs, ASCII letters and digits, joined by the operators we write.
         fts5 = re.sub(r'"[0-9a-z\u4e00-\u9fff]+"', "T", fts5_expression(parsed))
         assert re.fullmatch(r"[T()ANDOR ]*", fts5), (query, fts5)
+        filters = CommitmentFilters(city=3, years=[2020, 2021], kind=query, strength="binding")
+        fts5 = commitment_fts5_expression(parsed, filters.facets())
+        fts5 = re.sub(r'(\{search_sequence\}: )?"[0-9a-z\u4e00-\u9fff ]+"', "T", fts5)
+        fts5 = re.sub(r"\b(city3|year2020|year2021|kindunknown|strengthbinding)\b", "T", fts5)
+        assert re.fullmatch(r"[T()ANDOR ]*", fts5), (query, fts5)
         tsquery = re.sub(r"'[0-9a-z\u4e00-\u9fff]+'", "T", tsquery_expression(parsed))
         assert re.fullmatch(r"[T()&| ]*", tsquery), (query, tsquery)
 
@@ -82,8 +89,26 @@ def test_every_substring_of_a_text_finds_it(text, data):
     fields = commitment_search_fields(text)
     assert set(term.tokens) <= set(fields["search_text"].split())
     assert term.text in fields["search_folded"]
+    if term.one_run and len(term.text) > 2:
+        assert f" {' '.join(term.tokens)} " in f" {fields['search_sequence']} "
     speech = speech_search_fields("标题", text)
     assert set(term.tokens) <= set(speech["search_text"].split())
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.text(alphabet="长沙市旱地投资固定资产农田700亿元gdp", min_size=3, max_size=6))
+def test_a_commitments_pair_sequence_holds_a_terms_pairs_in_a_row_exactly_when_its_text_holds_the_term(text, term):
+    """What makes a phrase query of pairs prove a longer term, with no check on the text."""
+    fields = commitment_search_fields(text)
+    pairs = " ".join(map(str.__add__, term, term[1:]))
+    assert (f" {pairs} " in f" {fields['search_sequence']} ") == (term in fields["search_folded"])
+
+
+def test_a_commitments_tokens_are_counted_once():
+    fields = commitment_search_fields("发展发展再发展，发展", ["5万亩", "5万亩"])
+    assert len(fields["search_text"].split()) == len(set(fields["search_text"].split()))
+    assert len(fields["search_targets"].split()) == len(set(fields["search_targets"].split()))
+    assert fields["search_sequence"] == "发展 展发 发展 展再 再发 发展 brk 发展 brk"
 
 
 def test_snippets_mark_the_original_text_and_escape_it():

@@ -20,7 +20,9 @@ from django.core.management.base import BaseCommand
 from django.core.serializers.json import DjangoJSONEncoder
 
 FORMAT = "speech-archive-export"
-VERSION = 1
+# Rows carry their indexed form for search; 2: commitments hold their character pairs in order
+# (search_sequence), which a backup of version 1 lacks.
+VERSION = 2
 CHUNK = 2000
 
 
