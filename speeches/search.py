@@ -259,6 +259,9 @@ class SpeechIndex:
     def schema_objects(self) -> list[str]:
         return [f"{self.name}_insert", f"{self.name}_delete", f"{self.name}_update"]
 
+    def needs(self) -> dict[str, tuple[str, ...]]:
+        return {self.table: self.columns}
+
     def drop_sql(self) -> list[str]:
         return [f"DROP TRIGGER IF EXISTS {name}" for name in self.schema_objects()]
 
@@ -391,6 +394,14 @@ class CommitmentIndex:
             *(statement.rstrip(";") for statement in self._add("1")),
         ]
 
+    def needs(self) -> dict[str, tuple[str, ...]]:
+        """The columns the index reads, table by table."""
+        return {
+            self.table: (*self.watched, "search_folded"),
+            "speeches_speech": self.watched_in_speech,
+            "speeches_region": ("parent_id",),
+        }
+
     def schema_objects(self) -> list[str]:
         return [
             f"{self.name}_insert",
@@ -424,6 +435,8 @@ def ensure_search_index(connection) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             for index in SQLITE_INDEXES:
+                if not _has_columns(connection, cursor, index.needs()):
+                    continue  # migrated back to before the index's columns existed: it waits for them
                 cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.name])
                 row = cursor.fetchone()
                 current = row is not None and row[0] == index.create_table_sql()
@@ -458,6 +471,17 @@ def ensure_search_index(connection) -> None:
                 if cursor.fetchone()[0] < 2:
                     for statement in _postgres_index_sql(table):
                         cursor.execute(statement)
+
+
+def _has_columns(connection, cursor, needs: dict[str, tuple[str, ...]]) -> bool:
+    tables = set(connection.introspection.table_names(cursor))
+    for table, columns in needs.items():
+        if table not in tables:
+            return False
+        present = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+        if not set(columns) <= present:
+            return False
+    return True
 
 
 def drop_search_triggers(connection) -> None:
