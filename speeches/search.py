@@ -38,7 +38,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from types import SimpleNamespace
 
 import jieba
@@ -687,23 +687,59 @@ def _optional(term: Term) -> tuple[str, ...]:
     return (*term.words, *(f"{TARGET_PREFIX}{token}" for token in term.tokens))
 
 
-def commitment_fts5_expression(parsed: ParsedQuery, facets: Iterable[Iterable[str]] = ()) -> str:
-    """The commitments' FTS5 query: each term proven by the index (one run of units) or narrowed to
-    the rows holding all its tokens; each group of filter tokens, one of which a row must have."""
-    parts = []
+@dataclass(frozen=True)
+class CommitmentQuery:
+    """A commitment search in FTS5's language, three ways."""
+
+    full: str  # which rows match, and their bm25: what the rows are joined on
+    matches: str  # which rows match, and no more: to count them, and list them shortest first
+    ranking: str  # what weighs in bm25: the same score as `full` gives a matching row, more cheaply
+
+
+def commitment_query(
+    parsed: ParsedQuery, facets: Iterable[Iterable[str]] = (), present: Iterable[str] | None = None
+) -> CommitmentQuery:
+    """Each term proven by the index (a token, or a phrase of its pairs) or narrowed to the rows
+    holding all its tokens (and checked); each group of filter tokens, one of which a row must have.
+
+    Only the tokens of search_text weigh: the pair phrases and filter tokens, in columns of weight
+    0, and excluded terms add 0 to a row's bm25, so `ranking` leaves them out; in `full` they come
+    first in each term, so the sums are the same floating-point numbers. `present`, the optional
+    phrases some commitment has (all, if not given): the others could only add 0 to a score."""
+    present = None if present is None else set(present)
+    proofs, ranked, full = [], [], []
     for term in parsed.terms:
         if not term.runs:
             continue
-        required = [_proof(run) for run in term.runs]
-        # The unit pairs of longer runs rank: the phrase proves the term but weighs nothing.
-        required += _quoted((token for run in term.runs if len(run) > 2 for token in _term_tokens(run)), '"')
-        anchor = required[0] if len(term.runs[0]) <= 2 else required[len(term.runs)]
-        optional = " OR ".join([*_quoted(_optional(term), '"'), anchor])
-        parts.append(f"({' AND '.join(dict.fromkeys(required))} AND ({optional}))")
-    parts += [f"({' OR '.join(group)})" for group in map(tuple, facets)]
+        proof = [_proof(run) for run in term.runs]
+        tokens = _quoted(term.tokens, '"')
+        optional = [phrase for phrase in _optional(term) if present is None or phrase in present]
+        scored = " AND ".join(tokens)
+        if optional:  # (... OR a token of the term) is always true: it only brings the phrases into the score
+            either = " OR ".join(_quoted([*optional, _anchor(term)], '"'))
+            scored += f" AND ({either})"
+        proofs.append(f"({' AND '.join(proof)})")
+        ranked.append(f"({scored})")
+        full.append(f"({' AND '.join([*(phrase for phrase in proof if phrase not in tokens), scored])})")
+    filters = [f"({' OR '.join(group)})" for group in map(tuple, facets)]
     excluded = [_proof(term.runs[0]) for term in parsed.excluded if term.one_run]
-    expression = " AND ".join(parts)
-    return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
+
+    def written(parts: list[str]) -> str:
+        expression = " AND ".join(parts)
+        return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
+
+    return CommitmentQuery(written(full + filters), written(proofs + filters), " AND ".join(ranked))
+
+
+def _anchor(term: Term) -> str:
+    """A token every row holding the term has, preferably a rare one (bm25 counts its rows): a
+    pair across two of jieba's words (本公 in 基本公共服务) is rarer than a word (基本)."""
+    return next((token for token in term.tokens if len(token) == 2 and token not in jieba.dt.FREQ), term.tokens[0])
+
+
+def commitment_fts5_expression(parsed: ParsedQuery, facets: Iterable[Iterable[str]] = ()) -> str:
+    """The commitments' FTS5 query, as the rows are joined on it."""
+    return commitment_query(parsed, facets).full
 
 
 def _checks(parsed: ParsedQuery, proven) -> tuple[tuple[str, bool], ...]:
@@ -737,7 +773,9 @@ class _AliasedSQL(Expression):
         self.template, self.alias, self.params = template, alias, params
 
     def as_sql(self, compiler, connection):
-        return self.template.format(alias=compiler.quote_name_unless_alias(self.alias)), list(self.params)
+        # A parameter may be worked out only when the query runs (see _CommitmentSearch).
+        params = [param() if callable(param) else param for param in self.params]
+        return self.template.format(alias=compiler.quote_name_unless_alias(self.alias)), params
 
     def relabeled_clone(self, change_map):
         clone = copy.copy(self)
@@ -782,7 +820,7 @@ class _IndexJoin:
         )
 
 
-def _sqlite_matches(queryset: QuerySet, index, expression: str, checks) -> QuerySet:
+def _sqlite_matches(queryset: QuerySet, index, expression, checks) -> QuerySet:
     """The rows matching `expression` in the SQLite index, each with `search_rank` (-bm25)."""
     queryset = _verified(queryset, checks).all()  # a copy: the join goes into its query
     query = queryset.query
@@ -822,7 +860,39 @@ def _vendor(queryset: QuerySet) -> str:
 _K1, _B = 1.2, 0.75
 
 
-def _best_matches(cursor, plan: _IndexPlan, count: int) -> list[tuple[int, float]]:
+def _optional_idf(connection, index: CommitmentIndex, phrases: tuple[str, ...]) -> dict[str, float]:
+    """The phrases some commitment has, with their idf as bm25 computes it."""
+    if not phrases:
+        return {}
+    counts = ", ".join(f"(SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s)" for _ in phrases)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT row_count FROM {index.totals} WHERE name = %s", [index.table])
+        (rows,) = cursor.fetchone() or (0,)
+        cursor.execute(f"SELECT {counts}", [f'"{phrase}"' for phrase in phrases])
+        hits = cursor.fetchone()
+    return {
+        phrase: max(math.log((rows - found + 0.5) / (found + 0.5)), 1e-6)
+        for phrase, found in zip(phrases, hits, strict=True)
+        if found
+    }
+
+
+def _ceiling(connection, index: CommitmentIndex, row: tuple[int, float], saturation: float, optional) -> float:
+    """The most S a match can have: what the required phrases give every match (one row's S less the
+    optional phrases it has), and all the optional phrases."""
+    key, score = row
+    have = 0.0
+    if optional:
+        found = ", ".join(
+            f"EXISTS (SELECT 1 FROM {index.name} WHERE {index.name} MATCH %s AND rowid = %s)" for _ in optional
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {found}", [value for phrase in optional for value in (f'"{phrase}"', key)])
+            have = sum(idf for idf, present in zip(optional.values(), cursor.fetchone(), strict=True) if present)
+    return score / saturation - have + sum(optional.values())
+
+
+def _best_matches(connection, plan: _IndexPlan, count: int) -> list[tuple[int, float]] | None:
     """The `count` best (id, score) of a commitment search, best first (ties by id), as an ORDER BY
     over every match's bm25 would give them, from the few shortest matches.
 
@@ -831,73 +901,63 @@ def _best_matches(cursor, plan: _IndexPlan, count: int) -> list[tuple[int, float
     has, F bm25's saturation, falling as the row's size grows. Every match has the required
     phrases; beyond them, a row can only add the optional ones. The index lists rows by size, so
     once the `count`-th best score seen beats what any row at least as long as the last one read
-    could score, no row not yet read can enter: none is scored."""
+    could score, no row not yet read can enter, and the rest is never read nor scored.
+
+    Two statements are read side by side, each started once (bm25 counts every phrase's rows when it
+    starts): the matches in key order, and the scores of the rows `ranking` finds from the first
+    match on, of which those of the matches are kept."""
     index = plan.index
-    cursor.execute(f"SELECT row_count, token_count FROM {index.totals} WHERE name = %s", [index.table])
-    rows, tokens = cursor.fetchone() or (0, 0)
-    if not rows:
-        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT row_count, token_count FROM {index.totals} WHERE name = %s", [index.table])
+        rows, tokens = cursor.fetchone() or (0, 0)
+        if not rows:
+            return []
     average = tokens / rows
 
     def saturation(key: int) -> float:
         size = key >> index.key_bits
         return (_K1 + 1) / (1 + _K1 * (1 - _B + _B * size / average))
 
-    bonus = 0.0  # the most the optional phrases can add to S: their idf, as bm25 computes it
-    if plan.optional:
-        counts = ", ".join(f"(SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s)" for _ in plan.optional)
-        cursor.execute(f"SELECT {counts}", [f'"{phrase}"' for phrase in plan.optional])
-        for hits in cursor.fetchone():
-            if hits:
-                bonus += max(math.log((rows - hits + 0.5) / (hits + 0.5)), 1e-6)
-    checks, params = _checks_sql("t", plan.checks)
-    join = f" JOIN {index.table} t ON t.id = {_row_id(index, 'f')}" if plan.checks else ""
-    weights = ", ".join(map(str, index.weights))
-    scored = f"SELECT f.rowid, -bm25(f.{index.name}, {weights}) FROM {index.name} f"
-    if plan.ranking_expression == plan.expression:
-        sql = f"{scored}{join} WHERE f.{index.name} MATCH %s AND f.rowid > %s{checks} ORDER BY f.rowid LIMIT %s"
-
-        def read(last: int, limit: int) -> list[tuple[int, float]]:
-            cursor.execute(sql, [plan.expression, last, *params, limit])
-            return cursor.fetchall()
-
-    else:
-        # With filters, the matches are picked first, unscored; then scored with the query's text
-        # alone over the keys they span. The filter tokens weigh nothing, so the scores are the
-        # same, and bm25 does not count every row of a filter (a third of the archive, for a kind).
-        picked = (
-            f"SELECT f.rowid FROM {index.name} f{join} WHERE f.{index.name} MATCH %s AND f.rowid > %s{checks} "
-            "ORDER BY f.rowid LIMIT %s"
-        )
-        spanned = f"{scored} WHERE f.{index.name} MATCH %s AND f.rowid BETWEEN %s AND %s"
-
-        def read(last: int, limit: int) -> list[tuple[int, float]]:
-            cursor.execute(picked, [plan.expression, last, *params, limit])
-            keys = [key for (key,) in cursor.fetchall()]
-            if not keys:
-                return []
-            cursor.execute(spanned, [plan.ranking_expression, keys[0], keys[-1]])
-            scores = dict(cursor.fetchall())
-            return [(key, scores[key]) for key in keys]
-
     mask = (1 << index.key_bits) - 1
 
     def order(match: tuple[int, float]) -> tuple[float, int]:
         return (-match[1], match[0] & mask)
 
-    seen: list[tuple[int, float]] = []
-    last, limit = 0, 2 * count
-    while True:
-        batch = read(last, limit)
-        seen += batch
-        if len(batch) < limit:
-            break  # every match read
-        last = batch[-1][0]
-        best = heapq.nsmallest(count, seen, key=order)
-        least = min(score / saturation(key) for key, score in seen)  # the rows' S, at least the required
-        if len(best) == count and best[-1][1] > (least + bonus) * saturation(last) * (1 + 1e-9):
-            break
-        limit *= 4
+    checks, params = _checks_sql("t", plan.checks)
+    join = f" JOIN {index.table} t ON t.id = {_row_id(index, 'f')}" if plan.checks else ""
+    weights = ", ".join(map(str, index.weights))
+    with connection.cursor() as matches, connection.cursor() as scores:
+        matches.execute(
+            f"SELECT f.rowid FROM {index.name} f{join} WHERE f.{index.name} MATCH %s{checks} ORDER BY f.rowid",
+            [plan.search.matches, *params],
+        )
+        seen: list[tuple[int, float]] = []
+        scored: tuple[int, float] | None = None
+        ceiling = None  # the most S any match can have: the required phrases' and every optional one's
+        limit = 2 * count
+        while True:
+            batch = [key for (key,) in matches.fetchmany(limit)]
+            if batch and scored is None:
+                scores.execute(
+                    f"SELECT f.rowid, -bm25(f.{index.name}, {weights}) FROM {index.name} f "
+                    f"WHERE f.{index.name} MATCH %s AND f.rowid >= %s ORDER BY f.rowid",
+                    [plan.search.ranking, batch[0]],
+                )
+                scored = scores.fetchone()
+            for key in batch:
+                while scored is not None and scored[0] < key:  # a row `ranking` finds that is not a match
+                    scored = scores.fetchone()
+                if scored is None or scored[0] != key:
+                    return None  # the row's indexed form lacks a token its match needs: sort them all
+                seen.append(scored)
+            if len(batch) < limit:
+                break  # every match read
+            if ceiling is None:
+                ceiling = _ceiling(connection, index, seen[0], saturation(seen[0][0]), plan.search.optional)
+            best = heapq.nsmallest(count, seen, key=order)
+            if best[-1][1] > ceiling * saturation(batch[-1]) * (1 + 1e-9):
+                break
+            limit *= 4
     return [(key & mask, score) for key, score in heapq.nsmallest(count, seen, key=order)]
 
 
@@ -995,15 +1055,52 @@ def _shape(query) -> tuple:
     )
 
 
+class _SpeechSearch:
+    """A speech search in FTS5's language: one expression for everything."""
+
+    optional: dict[str, float] = {}
+
+    def __init__(self, expression: str):
+        self.full = self.matches = self.ranking = expression
+
+
+class _CommitmentSearch:
+    """A commitment search in FTS5's language (see CommitmentQuery), worked out when it first runs:
+    which optional phrases some commitment has is asked of the index then, not when the results
+    are made (a QuerySet touches the database only when read)."""
+
+    def __init__(self, parsed: ParsedQuery, facets: list[list[str]], using: str):
+        self.parsed, self.facets, self.using = parsed, facets, using
+
+    @cached_property
+    def optional(self) -> dict[str, float]:
+        phrases = tuple(dict.fromkeys(phrase for term in self.parsed.terms for phrase in _optional(term)))
+        return _optional_idf(connections[self.using], CommitmentIndex(), phrases)
+
+    @cached_property
+    def written(self) -> CommitmentQuery:
+        return commitment_query(self.parsed, self.facets, self.optional)
+
+    @property
+    def full(self) -> str:
+        return self.written.full
+
+    @property
+    def matches(self) -> str:
+        return self.written.matches
+
+    @property
+    def ranking(self) -> str:
+        return self.written.ranking
+
+
 @dataclass(frozen=True)
 class _IndexPlan:
     """A SQLite search as the full-text index answers it by itself."""
 
     index: CommitmentIndex | SpeechIndex
-    expression: str
+    search: _SpeechSearch | _CommitmentSearch
     checks: tuple[tuple[str, bool], ...]  # terms to check on the rows (see _checks)
-    optional: tuple[str, ...]  # phrases that may raise a commitment's score (see _best_matches)
-    ranking_expression: str = ""  # the expression without its filters: the same scores, cheaper
     shape: tuple = ()
     base: QuerySet | None = None  # the rows searched, before the index joined them
     ranked: bool = True  # best first (else newest first: pages come from the table)
@@ -1036,7 +1133,7 @@ class _AnsweredByIndex:
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM {plan.index.name} f{join} WHERE f.{plan.index.name} MATCH %s{checks}",
-                [plan.expression, *params],
+                [plan.search.matches, *params],
             )
             return cursor.fetchone()[0]
 
@@ -1044,10 +1141,13 @@ class _AnsweredByIndex:
         plan = self._untouched()
         if plan is None or not plan.ranked or self.query.high_mark is None:
             return super()._fetch_all()
-        with connections[self.db].cursor() as cursor:
-            if isinstance(plan.index, CommitmentIndex):
-                ranks = dict(_best_matches(cursor, plan, self.query.high_mark))
-            else:
+        if isinstance(plan.index, CommitmentIndex):
+            best = _best_matches(connections[self.db], plan, self.query.high_mark)
+            if best is None:
+                return super()._fetch_all()
+            ranks = dict(best)
+        else:
+            with connections[self.db].cursor() as cursor:
                 # A few thousand speeches: bm25 over every match, then the page.
                 index, weights = plan.index.name, ", ".join(map(str, plan.index.weights))
                 checks, params = _checks_sql("t", plan.checks)
@@ -1055,7 +1155,7 @@ class _AnsweredByIndex:
                 cursor.execute(
                     f"SELECT f.rowid, -bm25(f.{index}, {weights}) FROM {index} f{join} WHERE f.{index} MATCH %s{checks} "
                     f"ORDER BY bm25(f.{index}, {weights}), f.rowid LIMIT %s",
-                    [plan.expression, *params, self.query.high_mark],
+                    [plan.search.full, *params, self.query.high_mark],
                 )
                 ranks = dict(cursor.fetchall())
         # Only the page's rows are read from the table, in the order the index gave.
@@ -1081,7 +1181,7 @@ def _sqlite_search(base: QuerySet, plan: _IndexPlan, order: str, prefix: str, pa
     """The matches as a QuerySet (any filter, order or aggregate works on it), whose count() and
     best-first pages the index answers while nothing changed it."""
     results = _highlighted(
-        _ordered(_sqlite_matches(base, plan.index, plan.expression, plan.checks), order, prefix), parsed
+        _ordered(_sqlite_matches(base, plan.index, lambda: plan.search.full, plan.checks), order, prefix), parsed
     )
     results.__class__ = _answered_by_index(type(results))
     results._index_plan = dataclasses.replace(plan, shape=_shape(results.query), base=base, ranked=order == "relevance")
@@ -1228,13 +1328,8 @@ def search_commitments(
         return _highlighted(
             _ordered(_postgres_matches(queryset.filter(filters.condition()), parsed), order, "speech__"), parsed
         )
-    plan = _IndexPlan(
-        CommitmentIndex(),
-        commitment_fts5_expression(parsed, filters.facets()),
-        _checks(parsed, lambda term: term.one_run),
-        tuple(dict.fromkeys(phrase for term in parsed.terms for phrase in _optional(term))),
-        commitment_fts5_expression(parsed),
-    )
+    search = _CommitmentSearch(parsed, filters.facets(), queryset.db)
+    plan = _IndexPlan(CommitmentIndex(), search, _checks(parsed, lambda term: term.one_run))
     return _sqlite_search(queryset, plan, order, "speech__", parsed)
 
 
@@ -1269,8 +1364,10 @@ def search_speeches(
         queryset = queryset.filter(condition)
     if _vendor(queryset) == "postgresql":
         return _highlighted(_ordered(_postgres_matches(queryset, parsed), order, ""), parsed)
-    plan = _IndexPlan(SpeechIndex(), fts5_expression(parsed), _checks(parsed, lambda term: term.exact), ())
+    plan = _IndexPlan(SpeechIndex(), _SpeechSearch(fts5_expression(parsed)), _checks(parsed, lambda term: term.exact))
     if condition:  # the speeches' filters are conditions on the rows, which the index cannot answer
         index = plan.index
-        return _highlighted(_ordered(_sqlite_matches(queryset, index, plan.expression, plan.checks), order, ""), parsed)
+        return _highlighted(
+            _ordered(_sqlite_matches(queryset, index, plan.search.full, plan.checks), order, ""), parsed
+        )
     return _sqlite_search(queryset, plan, order, "", parsed)

@@ -46,6 +46,7 @@ def ids(results) -> list[int]:
     return list(results.values_list("pk", flat=True))
 
 
+@pytest.mark.django_db
 def test_the_backend_is_the_databases_own():
     assert connection.vendor in {"sqlite", "postgresql"}
     assert str(search_commitments("长沙").query).count("_fts" if connection.vendor == "sqlite" else "search_vector")
