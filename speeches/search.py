@@ -708,12 +708,16 @@ def commitment_query(
     phrases some commitment has (all, if not given): the others could only add 0 to a score."""
     present = None if present is None else set(present)
     proofs, ranked, full = [], [], []
+    used: set[str] = set()  # an optional phrase once in all: _ceiling counts each once
     for term in parsed.terms:
         if not term.runs:
             continue
         proof = [_proof(run) for run in term.runs]
         tokens = _quoted(term.tokens, '"')
-        optional = [phrase for phrase in _optional(term) if present is None or phrase in present]
+        optional = [
+            phrase for phrase in _optional(term) if (present is None or phrase in present) and phrase not in used
+        ]
+        used.update(optional)
         scored = " AND ".join(tokens)
         if optional:  # (... OR a token of the term) is always true: it only brings the phrases into the score
             either = " OR ".join(_quoted([*optional, _anchor(term)], '"'))

@@ -158,6 +158,7 @@ def test_a_match_in_a_commitments_amount_ranks_first(archive):
         ("长沙", {}),
         ("经济 发展", {}),
         ("基本公共服务", {}),
+        ("公共服务 基本公共服务", {}),  # a word of both terms
         ("增长 -4.5%", {}),
         ("发展", {"kind": "action"}),
         ("发展", {"year": (2010, 2020), "strength": "planned"}),
