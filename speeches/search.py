@@ -872,21 +872,25 @@ def _vendor(queryset: QuerySet) -> str:
 _K1, _B = 1.2, 0.75
 
 
-def _optional_idf(connection, index: CommitmentIndex, phrases: tuple[str, ...]) -> dict[str, float]:
-    """The phrases some commitment has, with their idf as bm25 computes it."""
-    if not phrases:
-        return {}
-    counts = ", ".join(f"(SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s)" for _ in phrases)
+def _statistics(connection, index: CommitmentIndex, phrases: tuple[str, ...]) -> tuple[int, int, dict[str, float]]:
+    """In one query: the index's row and token counts, and the phrases some commitment has, with
+    their idf as bm25 computes it."""
+    counts = "".join(f", (SELECT count(*) FROM {index.name} WHERE {index.name} MATCH %s)" for _ in phrases)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT row_count FROM {index.totals} WHERE name = %s", [index.table])
-        (rows,) = cursor.fetchone() or (0,)
-        cursor.execute(f"SELECT {counts}", [f'"{phrase}"' for phrase in phrases])
-        hits = cursor.fetchone()
-    return {
-        phrase: max(math.log((rows - found + 0.5) / (found + 0.5)), 1e-6)
-        for phrase, found in zip(phrases, hits, strict=True)
-        if found
-    }
+        cursor.execute(
+            f"SELECT row_count, token_count{counts} FROM {index.totals} WHERE name = %s",
+            [*(f'"{phrase}"' for phrase in phrases), index.table],
+        )
+        rows, tokens, *hits = cursor.fetchone() or (0, 0, *([0] * len(phrases)))
+    return (
+        rows,
+        tokens,
+        {
+            phrase: max(math.log((rows - found + 0.5) / (found + 0.5)), 1e-6)
+            for phrase, found in zip(phrases, hits, strict=True)
+            if found
+        },
+    )
 
 
 def _ceiling(connection, index: CommitmentIndex, row: tuple[int, float], saturation: float, optional) -> float:
@@ -919,11 +923,11 @@ def _best_matches(connection, plan: _IndexPlan, count: int) -> list[tuple[int, f
     starts): the matches in key order, and the scores of the rows `ranking` finds from the first
     match on, of which those of the matches are kept."""
     index = plan.index
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT row_count, token_count FROM {index.totals} WHERE name = %s", [index.table])
-        rows, tokens = cursor.fetchone() or (0, 0)
-        if not rows:
-            return []
+    # Read afresh: the results may be read again after the archive changed, and the bound must use
+    # the statistics bm25 uses now (the phrases stay those the query was written with).
+    rows, tokens, optional = _statistics(connection, index, tuple(plan.search.optional))
+    if not rows:
+        return []
     average = tokens / rows
 
     def saturation(key: int) -> float:
@@ -965,7 +969,7 @@ def _best_matches(connection, plan: _IndexPlan, count: int) -> list[tuple[int, f
             if len(batch) < limit:
                 break  # every match read
             if ceiling is None:
-                ceiling = _ceiling(connection, index, seen[0], saturation(seen[0][0]), plan.search.optional)
+                ceiling = _ceiling(connection, index, seen[0], saturation(seen[0][0]), optional)
             best = heapq.nsmallest(count, seen, key=order)
             if best[-1][1] > ceiling * saturation(batch[-1]) * (1 + 1e-9):
                 break
@@ -1085,9 +1089,14 @@ class _CommitmentSearch:
         self.parsed, self.filters, self.using = parsed, filters, using
 
     @cached_property
-    def optional(self) -> dict[str, float]:
+    def statistics(self) -> tuple[int, int, dict[str, float]]:
+        """The index's rows and tokens, and the optional phrases some commitment has (see _statistics)."""
         phrases = tuple(dict.fromkeys(phrase for term in self.parsed.terms for phrase in _optional(term)))
-        return _optional_idf(connections[self.using], CommitmentIndex(), phrases)
+        return _statistics(connections[self.using], CommitmentIndex(), phrases)
+
+    @property
+    def optional(self) -> dict[str, float]:
+        return self.statistics[2]
 
     @cached_property
     def written(self) -> CommitmentQuery:

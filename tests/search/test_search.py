@@ -177,6 +177,21 @@ def test_a_page_of_results_is_the_same_however_the_archive_reads_it(archive, que
         assert [c.snippet for c in shortcut] == [c.snippet for c in direct]
 
 
+def test_results_read_again_after_the_archive_grew_are_still_the_best(archive):
+    results = search_commitments("发展")
+    before = list(results[:20])
+    speech = Speech.objects.create(title="示例讲话", text="示例", content_hash="later")
+    added = {
+        Commitment.objects.create(
+            speech=speech, position=n, text="发展" + "新兴产业" * n, kind="action", strength="planned"
+        ).pk
+        for n in range(30)
+    }
+    again, direct = list(results[:20]), list(results.filter(pk__gt=0)[:20])
+    assert [(c.pk, c.search_rank) for c in again] == [(c.pk, c.search_rank) for c in direct]
+    assert {c.pk for c in again} & added and again != before
+
+
 @pytest.mark.parametrize("query", ["长沙", "固定资产投资"])
 def test_results_combine_with_other_querysets_and_subqueries(archive, query):
     expected = set(ids(search_commitments(query)))
