@@ -310,9 +310,12 @@ class CommitmentIndex:
         "trim(c.search_text || CASE WHEN c.search_targets = '' THEN '' "
         f"ELSE ' {TARGET_PREFIX}' || replace(c.search_targets, ' ', ' {TARGET_PREFIX}') END)"
     )
+    # A year also as its five years and its decade: a range of years is then a few tokens
+    # (2015-2020: lustrum2015, year2020), and FTS5 merges a few long lists faster than many short ones.
     _facets = (
         "'kind' || c.kind || ' strength' || c.strength || coalesce(' topic' || c.topic_id, '')"
-        " || coalesce(' year' || s.year, '') || coalesce(' province' || s.province_id, '')"
+        " || coalesce(' year' || s.year || ' lustrum' || (s.year / 5 * 5) || ' decade' || (s.year / 10 * 10), '')"
+        " || coalesce(' province' || s.province_id, '')"
         " || coalesce(' city' || s.city_id, '') || coalesce(' city' || r.parent_id, '')"
     )
 
@@ -449,11 +452,13 @@ def ensure_search_index(connection) -> None:
                 for statement in getattr(index, "support_sql", list)():
                     cursor.execute(statement)
                 cursor.execute(
-                    "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name IN "
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
                     f"({', '.join(['%s'] * len(index.schema_objects()))})",
                     index.schema_objects(),
                 )
-                if cursor.fetchone()[0] != len(index.schema_objects()) or not current:
+                # Missing, or written by another version of the index (its tokens may differ).
+                expected = dict(zip(index.schema_objects(), index.trigger_sql(), strict=True))
+                if dict(cursor.fetchall()) != expected or not current:
                     for statement in index.drop_sql():
                         cursor.execute(statement)
                     for statement in getattr(index, "support_sql", list)():
@@ -1270,7 +1275,7 @@ class CommitmentFilters:
         if self.topic is not None:
             groups.append([f"topic{self.topic}"])
         if self.years is not None:
-            groups.append([f"year{year}" for year in self.years] or ["year0"])
+            groups.append(year_tokens(self.years) or ["year0"])
         if self.kind:
             groups.append([f"kind{_token_safe(self.kind)}"])
         if self.strength:
@@ -1279,8 +1284,8 @@ class CommitmentFilters:
 
     def narrow_facets(self) -> list[list[str]]:
         """The filter tokens few rows have: a place, a topic, a single year."""
-        wide = len(self.years or ()) > 1
-        return [group for group in self.facets() if not group[0].startswith(("kind", "strength", *(("year",) * wide)))]
+        wide = ("kind", "strength", "lustrum", "decade", *(("year",) * (len(self.years or ()) > 1)))
+        return [group for group in self.facets() if not group[0].startswith(wide)]
 
     def condition(self) -> Q:
         """As a condition on the rows, where the index has no filter tokens (PostgreSQL)."""
@@ -1301,6 +1306,21 @@ class CommitmentFilters:
         if self.strength:
             condition &= Q(strength=self.strength)
         return condition
+
+
+def year_tokens(years: list[int]) -> list[str]:
+    """The fewest year, lustrum (five years) and decade tokens covering consecutive years."""
+    tokens, year, last = [], years[0] if years else 0, years[-1] if years else -1
+    while year <= last:
+        for size, name in ((10, "decade"), (5, "lustrum")):
+            if year % size == 0 and year + size - 1 <= last:
+                tokens.append(f"{name}{year}")
+                year += size
+                break
+        else:
+            tokens.append(f"year{year}")
+            year += 1
+    return tokens
 
 
 def _token_safe(value: str) -> str:

@@ -16,6 +16,7 @@ from speeches.search import (
     parse_query,
     speech_search_fields,
     tsquery_expression,
+    year_tokens,
 )
 
 
@@ -129,3 +130,14 @@ def test_a_long_text_is_cut_around_its_first_match():
 def test_overlapping_matches_are_marked_once():
     text = "长沙市长沙县"
     assert highlight(text, text, ["长沙", "沙市", "长沙市"]) == "<mark>长沙市</mark><mark>长沙</mark>县"
+
+
+@given(st.integers(1900, 2100), st.integers(0, 60))
+def test_a_range_of_years_is_the_few_year_lustrum_and_decade_tokens_that_cover_it_exactly(first, span):
+    years = list(range(first, first + span + 1))
+    covered = []
+    for token in year_tokens(years):
+        name, start = token.rstrip("0123456789"), int(token.lstrip("abcdefghijklmnopqrstuvwxyz"))
+        covered += range(start, start + {"year": 1, "lustrum": 5, "decade": 10}[name])
+    assert covered == years
+    assert len(year_tokens(years)) <= 2 * 9 + span // 10 + 1
