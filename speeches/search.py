@@ -725,14 +725,17 @@ def commitment_query(
         if not term.runs:
             continue
         proof = [_proof(run) for run in term.runs]
-        tokens = _quoted(term.tokens, '"')
+        # What weighs for each run: itself if one or two units, else its rarest-looking pair (every
+        # row holding the run has all its pairs, so more of them would add the same to every match,
+        # and bm25 counts the rows of each); jieba's words of the term and its amounts add to that.
+        tokens = _quoted(dict.fromkeys(run if len(run) <= 2 else _anchor(run) for run in term.runs), '"')
         optional = [
             phrase for phrase in _optional(term) if (present is None or phrase in present) and phrase not in used
         ]
         used.update(optional)
         scored = " AND ".join(tokens)
         if optional:  # (... OR a token of the term) is always true: it only brings the phrases into the score
-            either = " OR ".join(_quoted([*optional, _anchor(term)], '"'))
+            either = " OR ".join([*_quoted(optional, '"'), tokens[0]])
             scored += f" AND ({either})"
         proofs.append(f"({' AND '.join(proof)})")
         ranked.append(f"({scored})")
@@ -748,10 +751,11 @@ def commitment_query(
     return CommitmentQuery(written(full + filters), written(proofs + filters), " AND ".join(ranked + narrowed))
 
 
-def _anchor(term: Term) -> str:
-    """A token every row holding the term has, preferably a rare one (bm25 counts its rows): a
-    pair across two of jieba's words (本公 in 基本公共服务) is rarer than a word (基本)."""
-    return next((token for token in term.tokens if len(token) == 2 and token not in jieba.dt.FREQ), term.tokens[0])
+def _anchor(run: str) -> str:
+    """A pair of a longer run, preferably a rare one (bm25 counts its rows): a pair across two of
+    jieba's words (本公 in 基本公共服务) is rarer than a word (基本)."""
+    pairs = _term_tokens(run)
+    return next((pair for pair in pairs if pair not in jieba.dt.FREQ), pairs[0])
 
 
 def commitment_fts5_expression(parsed: ParsedQuery, facets: Iterable[Iterable[str]] = ()) -> str:
