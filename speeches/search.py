@@ -239,31 +239,36 @@ class SpeechIndex:
             f"content_rowid='id', {_TOKENIZER})"
         )
 
-    def trigger_sql(self) -> list[str]:
+    def triggers(self) -> dict[str, str]:
+        """Each trigger that keeps the index in step, by name."""
         names = ", ".join(self.columns)
         new = ", ".join(f"new.{column}" for column in self.columns)
         old = ", ".join(f"old.{column}" for column in self.columns)
         changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.columns)
         delete = f"INSERT INTO {self.name}({self.name}, rowid, {names}) VALUES ('delete', old.id, {old});"
         insert = f"INSERT INTO {self.name}(rowid, {names}) VALUES (new.id, {new});"
-        return [
+        return _named_triggers(
             f"CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.table} BEGIN {insert} END",
             f"CREATE TRIGGER {self.name}_delete AFTER DELETE ON {self.table} BEGIN {delete} END",
             f"CREATE TRIGGER {self.name}_update AFTER UPDATE OF {names} ON {self.table} WHEN {changed} "
             f"BEGIN {delete} {insert} END",
-        ]
+        )
+
+    def support_sql(self) -> list[str]:
+        return []
 
     def rebuild_sql(self) -> list[str]:
         return [f"INSERT INTO {self.name}({self.name}) VALUES ('rebuild')"]
-
-    def schema_objects(self) -> list[str]:
-        return [f"{self.name}_insert", f"{self.name}_delete", f"{self.name}_update"]
 
     def needs(self) -> dict[str, tuple[str, ...]]:
         return {self.table: self.columns}
 
     def drop_sql(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.schema_objects()]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.triggers()]
+
+
+def _named_triggers(*statements: str) -> dict[str, str]:
+    return {statement.split()[2]: statement for statement in statements}
 
 
 def _token_count(sql: str) -> str:
@@ -356,7 +361,8 @@ class CommitmentIndex:
             f"WHERE id IN ({chosen})) WHERE name = '{self.table}';"
         ]
 
-    def trigger_sql(self) -> list[str]:
+    def triggers(self) -> dict[str, str]:
+        """Each trigger that keeps the index in step, by name."""
         changed = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.watched)
         moved = " OR ".join(f"old.{column} IS NOT new.{column}" for column in self.watched_in_speech)
         watched, watched_in_speech = ", ".join(self.watched), ", ".join(self.watched_in_speech)
@@ -364,7 +370,7 @@ class CommitmentIndex:
         def body(statements: list[str]) -> str:
             return " ".join(statements)
 
-        return [
+        return _named_triggers(
             f"CREATE TRIGGER {self.name}_insert AFTER INSERT ON {self.table} "
             f"BEGIN {body(self._add('c.id = new.id'))} END",
             f"CREATE TRIGGER {self.name}_delete BEFORE DELETE ON {self.table} "
@@ -377,7 +383,7 @@ class CommitmentIndex:
             f"WHEN {moved} BEGIN {body(self._remove('c.speech_id = old.id'))} END",
             f"CREATE TRIGGER {self.name}_speech_after AFTER UPDATE OF {watched_in_speech} ON speeches_speech "
             f"WHEN {moved} BEGIN {body(self._add('c.speech_id = new.id'))} END",
-        ]
+        )
 
     def support_sql(self) -> list[str]:
         """The tables and view the index and its triggers use; idempotent."""
@@ -406,27 +412,11 @@ class CommitmentIndex:
             "speeches_region": ("parent_id",),
         }
 
-    def schema_objects(self) -> list[str]:
-        return [
-            f"{self.name}_insert",
-            f"{self.name}_delete",
-            f"{self.name}_update_before",
-            f"{self.name}_update_after",
-            f"{self.name}_speech_before",
-            f"{self.name}_speech_after",
-        ]
-
     def drop_sql(self) -> list[str]:
-        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.schema_objects()] + [
-            f"DROP VIEW IF EXISTS {self.content}"
-        ]
+        return [f"DROP TRIGGER IF EXISTS {name}" for name in self.triggers()] + [f"DROP VIEW IF EXISTS {self.content}"]
 
 
 SQLITE_INDEXES = (CommitmentIndex(), SpeechIndex())
-
-
-def _sqlite_index(table: str) -> CommitmentIndex | SpeechIndex:
-    return next(index for index in SQLITE_INDEXES if index.table == table)
 
 
 def ensure_search_index(connection) -> None:
@@ -449,21 +439,19 @@ def ensure_search_index(connection) -> None:
                         cursor.execute(statement)
                     cursor.execute(f"DROP TABLE IF EXISTS {index.name}")
                     cursor.execute(index.create_table_sql())
-                for statement in getattr(index, "support_sql", list)():
-                    cursor.execute(statement)
+                expected = index.triggers()
                 cursor.execute(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN "
-                    f"({', '.join(['%s'] * len(index.schema_objects()))})",
-                    index.schema_objects(),
+                    f"({', '.join(['%s'] * len(expected))})",
+                    list(expected),
                 )
                 # Missing, or written by another version of the index (its tokens may differ).
-                expected = dict(zip(index.schema_objects(), index.trigger_sql(), strict=True))
                 if dict(cursor.fetchall()) != expected or not current:
                     for statement in index.drop_sql():
                         cursor.execute(statement)
-                    for statement in getattr(index, "support_sql", list)():
+                    for statement in index.support_sql():
                         cursor.execute(statement)
-                    for statement in index.trigger_sql():
+                    for statement in index.triggers().values():
                         cursor.execute(statement)
                     for statement in index.rebuild_sql():
                         cursor.execute(statement)
@@ -758,11 +746,6 @@ def _anchor(run: str) -> str:
     return next((pair for pair in pairs if pair not in jieba.dt.FREQ), pairs[0])
 
 
-def commitment_fts5_expression(parsed: ParsedQuery, facets: Iterable[Iterable[str]] = ()) -> str:
-    """The commitments' FTS5 query, as the rows are joined on it."""
-    return commitment_query(parsed, facets).full
-
-
 def _checks(parsed: ParsedQuery, proven) -> tuple[tuple[str, bool], ...]:
     """The terms the index cannot prove by itself, each with whether it must occur (or must not)."""
     return tuple(
@@ -780,9 +763,14 @@ def _verified(queryset: QuerySet, checks: tuple[tuple[str, bool], ...]) -> Query
     return queryset
 
 
-def _checks_sql(alias: str, checks: tuple[tuple[str, bool], ...]) -> tuple[str, list[str]]:
-    sql = "".join(f" AND instr({alias}.search_folded, %s) {'>' if occurs else '='} 0" for _, occurs in checks)
-    return sql, [text for text, _ in checks]
+def _checked(index, checks: tuple[tuple[str, bool], ...]) -> tuple[str, str, list[str]]:
+    """For SQL over the index as `f`: the join to the table's rows (as `t`) and the conditions
+    that check the terms on them, with their parameters; nothing when there is nothing to check."""
+    if not checks:
+        return "", "", []
+    join = f" JOIN {index.table} t ON t.id = {_row_id(index, 'f')}"
+    sql = "".join(f" AND instr(t.search_folded, %s) {'>' if occurs else '='} 0" for _, occurs in checks)
+    return join, sql, [text for text, _ in checks]
 
 
 class _AliasedSQL(Expression):
@@ -948,8 +936,7 @@ def _best_matches(connection, plan: _IndexPlan, count: int) -> list[tuple[int, f
     def order(match: tuple[int, float]) -> tuple[float, int]:
         return (-match[1], match[0] & mask)
 
-    checks, params = _checks_sql("t", plan.checks)
-    join = f" JOIN {index.table} t ON t.id = {_row_id(index, 'f')}" if plan.checks else ""
+    join, checks, params = _checked(index, plan.checks)
     weights = ", ".join(map(str, index.weights))
     with connection.cursor() as matches, connection.cursor() as scores:
         matches.execute(
@@ -1083,8 +1070,6 @@ def _shape(query) -> tuple:
 class _SpeechSearch:
     """A speech search in FTS5's language: one expression for everything."""
 
-    optional: dict[str, float] = {}
-
     def __init__(self, expression: str):
         self.full = self.matches = self.ranking = expression
 
@@ -1098,14 +1083,10 @@ class _CommitmentSearch:
         self.parsed, self.filters, self.using = parsed, filters, using
 
     @cached_property
-    def statistics(self) -> tuple[int, int, dict[str, float]]:
-        """The index's rows and tokens, and the optional phrases some commitment has (see _statistics)."""
-        phrases = tuple(dict.fromkeys(phrase for term in self.parsed.terms for phrase in _optional(term)))
-        return _statistics(connections[self.using], CommitmentIndex(), phrases)
-
-    @property
     def optional(self) -> dict[str, float]:
-        return self.statistics[2]
+        """The optional phrases some commitment has, which the query is written with."""
+        phrases = tuple(dict.fromkeys(phrase for term in self.parsed.terms for phrase in _optional(term)))
+        return _statistics(connections[self.using], CommitmentIndex(), phrases)[2]
 
     @cached_property
     def written(self) -> CommitmentQuery:
@@ -1158,8 +1139,7 @@ class _AnsweredByIndex:
         plan = self._untouched()
         if plan is None or self.query.is_sliced:
             return super().count()
-        checks, params = _checks_sql("t", plan.checks)
-        join = f" JOIN {plan.index.table} t ON t.id = {_row_id(plan.index, 'f')}" if plan.checks else ""
+        join, checks, params = _checked(plan.index, plan.checks)
         with connections[self.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT count(*) FROM {plan.index.name} f{join} WHERE f.{plan.index.name} MATCH %s{checks}",
@@ -1180,8 +1160,7 @@ class _AnsweredByIndex:
             with connections[self.db].cursor() as cursor:
                 # A few thousand speeches: bm25 over every match, then the page.
                 index, weights = plan.index.name, ", ".join(map(str, plan.index.weights))
-                checks, params = _checks_sql("t", plan.checks)
-                join = f" JOIN {plan.index.table} t ON t.id = f.rowid" if plan.checks else ""
+                join, checks, params = _checked(plan.index, plan.checks)
                 cursor.execute(
                     f"SELECT f.rowid, -bm25(f.{index}, {weights}) FROM {index} f{join} WHERE f.{index} MATCH %s{checks} "
                     f"ORDER BY bm25(f.{index}, {weights}), f.rowid LIMIT %s",
@@ -1293,14 +1272,7 @@ class CommitmentFilters:
 
     def condition(self) -> Q:
         """As a condition on the rows, where the index has no filter tokens (PostgreSQL)."""
-        from .models import Region
-
-        condition = Q()
-        if self.city is not None:
-            # A speech placed in one of the city's counties is a speech of the city too.
-            condition &= Q(speech__city__in=Region.objects.filter(Q(pk=self.city) | Q(parent=self.city)))
-        if self.province is not None:
-            condition &= Q(speech__province=self.province)
+        condition = _place_condition("speech__", self.city, self.province)
         if self.topic is not None:
             condition &= Q(topic=self.topic)
         if self.years is not None:
@@ -1310,6 +1282,18 @@ class CommitmentFilters:
         if self.strength:
             condition &= Q(strength=self.strength)
         return condition
+
+
+def _place_condition(prefix: str, city: int | None, province: int | None) -> Q:
+    from .models import Region
+
+    condition = Q()
+    if city is not None:
+        # A speech placed in one of the city's counties is a speech of the city too.
+        condition &= Q(**{f"{prefix}city__in": Region.objects.filter(Q(pk=city) | Q(parent=city))})
+    if province is not None:
+        condition &= Q(**{f"{prefix}province": province})
+    return condition
 
 
 def year_tokens(years: list[int]) -> list[str]:
@@ -1394,18 +1378,14 @@ def search_speeches(
 ) -> QuerySet:
     """Speeches whose title or text contains every term of the query, best first; a match in the
     title counts most. Each carries `search_rank`, `snippet` (from the text) and `title_snippet`."""
-    from .models import Region, Speech
+    from .models import Speech
 
     parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
     queryset = Speech.objects.defer(*(name for name in _SPEECH_TEXTS if name not in {"text", "search_folded"}))
     if not parsed:
         return _highlighted(queryset.none(), parsed)
-    condition = Q()
-    city_id, province_id, topic_id, years = _region_id(city), _region_id(province), _topic_id(topic), _years(year)
-    if city_id is not None:
-        condition &= Q(city__in=Region.objects.filter(Q(pk=city_id) | Q(parent=city_id)))
-    if province_id is not None:
-        condition &= Q(province=province_id)
+    condition = _place_condition("", _region_id(city), _region_id(province))
+    topic_id, years = _topic_id(topic), _years(year)
     if topic_id is not None:
         condition &= Q(topics=topic_id)
     if years is not None:
