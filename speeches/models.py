@@ -57,9 +57,11 @@ class Topic(models.Model):
 
 class SpeechQuerySet(models.QuerySet):
     def in_region(self, region: Region) -> SpeechQuerySet:
-        """Speeches placed in the region or anywhere below it."""
+        """Speeches placed in the region or anywhere below it: a city holds its districts' and counties'."""
         if region.level == Region.Level.PROVINCE:
             return self.filter(province=region)
+        if region.level == Region.Level.COUNTY:
+            return self.filter(county=region)
         return self.filter(city=region)
 
     def with_counts(self) -> SpeechQuerySet:
@@ -103,9 +105,31 @@ class SpeechQuerySet(models.QuerySet):
 
 
 class Speech(models.Model):
+    class YearSource(models.TextChoices):
+        """Where the year was read; staff see it beside the year in the admin."""
+
+        DATE_LINE = "date", "讲话日期"
+        TITLE = "title", "标题或题头"
+        CONGRESS = "congress", "人民代表大会届次"
+        PLAN = "plan", "今年的工作安排"
+        REVIEW = "review", "上一年的工作回顾"
+        TERM_REVIEW = "term", "五年工作回顾或五年规划"
+        PARTY = "party", "党的代表大会或全会届次"
+        OPENING = "opening", "开头的日期"
+        STAFF = "staff", "人工填写"
+
     title = models.CharField("标题", max_length=300)
+    # The prefecture-level city; a district's or county's speech also names its county below.
     city = models.ForeignKey(
         Region, verbose_name="城市", null=True, blank=True, on_delete=models.PROTECT, related_name="city_speeches"
+    )
+    county = models.ForeignKey(
+        Region,
+        verbose_name="区县",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="county_speeches",
     )
     province = models.ForeignKey(
         Region,
@@ -116,6 +140,7 @@ class Speech(models.Model):
         related_name="province_speeches",
     )
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True, db_index=True)
+    year_source = models.CharField("年份依据", max_length=10, choices=YearSource.choices, blank=True)
     delivered_on = models.DateField("讲话日期", null=True, blank=True)
     speaker = models.CharField("讲话人", max_length=100, blank=True)
     occasion = models.CharField("场合", max_length=300, blank=True)
@@ -187,6 +212,8 @@ class CommitmentQuerySet(models.QuerySet):
     def in_region(self, region: Region) -> CommitmentQuerySet:
         if region.level == Region.Level.PROVINCE:
             return self.filter(speech__province=region)
+        if region.level == Region.Level.COUNTY:
+            return self.filter(speech__county=region)
         return self.filter(speech__city=region)
 
     def with_amounts(self) -> CommitmentQuerySet:
