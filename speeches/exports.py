@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import csv
 import json
+import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from urllib.parse import quote
 
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.timezone import localtime
@@ -33,6 +35,8 @@ from .api.serializers import (
 )
 from .filters import CommitmentFilter, SpeechFilter
 from .models import Commitment, Speech
+
+logger = logging.getLogger(__name__)
 
 # Rows read and written at a time: what an export holds in memory, whatever its size.
 EXPORT_CHUNK = 250
@@ -120,6 +124,12 @@ def _batches(rows, size: int = EXPORT_CHUNK) -> Iterator[list]:
         yield batch
 
 
+def _lazy(make: Callable[[], Iterator[list]]) -> Iterator[list]:
+    """The batches `make` gives, made when the first is asked for: choosing the rows may read the
+    database too (a filter looks up a region), and that belongs inside _streaming's first read."""
+    yield from make()
+
+
 def _release(rows: Iterable) -> None:
     """Drop what prefetching cached on rows already written. Those querysets point back at their
     rows, cycles only the garbage collector frees, at its own pace: left alone, an export's memory
@@ -139,24 +149,58 @@ class _Lines:
         return line
 
 
-def _csv(header: list[str], batches: Iterable[list[list]]) -> Iterator[str]:
+def _csv_writer(header: list[str]) -> tuple[str, Callable[[list[list]], str]]:
+    """The CSV file's first line, and what writes a list of rows as lines."""
     writer = csv.writer(_Lines())
-    yield BOM + writer.writerow(header)
-    for rows in batches:
-        yield "".join(writer.writerow(row) for row in rows)
+    return BOM + writer.writerow(header), lambda rows: "".join(writer.writerow(row) for row in rows)
+
+
+# A spreadsheet reads a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value) -> str | int:
-    """A CSV cell: nothing for None, a plain number for an amount (700, not 700.000000 or 7E+2)."""
+    """A CSV cell: nothing for None, a plain number for an amount (700, not 700.000000 or 7E+2).
+
+    Text (titles, commitments, names: anything staff or a source file wrote) that a spreadsheet
+    would run as a formula gets a leading apostrophe, which shows it as text. Numbers are never
+    text here, so an amount of -3.5 stays a number."""
     if value is None:
         return ""
     if isinstance(value, Decimal):
         return format(value.normalize(), "f")
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
     return value
 
 
-def _streaming(content: Iterator[str], content_type: str, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(content, content_type=content_type)
+def _streaming(
+    batches: Iterator[list], render: Callable[[list], str], content_type: str, filename: str, head: str = ""
+) -> HttpResponse:
+    """The download, its first chunk of rows read before anything is sent.
+
+    Once a streamed response has begun its status is sent and cannot change: were the database
+    down, the client would get a 200 and a file cut short (a CSV of just its header) that looks
+    like an export of nothing. Reading the first chunk here turns that into a 503 instead."""
+    try:
+        first = next(batches, None)
+    except DatabaseError as error:
+        logger.error("export %s: database unreachable: %s", filename, error)
+        response = HttpResponse(
+            "数据库暂时无法访问，下载未能开始，请稍后再试。\n", content_type="text/plain; charset=utf-8", status=503
+        )
+        response["Retry-After"] = "30"
+        return response
+
+    def content() -> Iterator[str]:
+        if head:
+            yield head
+        if first is not None:
+            yield render(first)
+        for batch in batches:
+            yield render(batch)
+
+    response = StreamingHttpResponse(content(), content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
@@ -208,12 +252,13 @@ def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = No
     return [[_cell(value) for value in [*common, *amount, url]] for amount in amounts]
 
 
-def commitments_csv(request: HttpRequest) -> StreamingHttpResponse:
-    batches = (
-        [row for commitment in batch for row in commitment_csv_rows(commitment, request)]
-        for batch in _commitment_batches(request)
-    )
-    return _streaming(_csv(COMMITMENT_COLUMNS, batches), "text/csv; charset=utf-8", "commitments.csv")
+def commitments_csv(request: HttpRequest) -> HttpResponse:
+    head, write = _csv_writer(COMMITMENT_COLUMNS)
+
+    def render(batch: list[Commitment]) -> str:
+        return write([row for commitment in batch for row in commitment_csv_rows(commitment, request)])
+
+    return _streaming(_commitment_batches(request), render, "text/csv; charset=utf-8", "commitments.csv", head)
 
 
 def _json_lines(items: Iterable[dict]) -> str:
@@ -222,11 +267,15 @@ def _json_lines(items: Iterable[dict]) -> str:
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
 
 
-def commitments_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+def commitments_jsonl(request: HttpRequest) -> HttpResponse:
     """One commitment per line, as /api/commitments/ gives it."""
     serializer = CommitmentListSerializer(many=True, context={"request": request})
-    content = (_json_lines(serializer.to_representation(batch)) for batch in _commitment_batches(request))
-    return _streaming(content, "application/x-ndjson; charset=utf-8", "commitments.jsonl")
+    return _streaming(
+        _commitment_batches(request),
+        lambda batch: _json_lines(serializer.to_representation(batch)),
+        "application/x-ndjson; charset=utf-8",
+        "commitments.jsonl",
+    )
 
 
 def speech_csv_row(speech: Speech, request: HttpRequest | None = None) -> list:
@@ -245,18 +294,28 @@ def speech_csv_row(speech: Speech, request: HttpRequest | None = None) -> list:
     return [_cell(value) for value in row]
 
 
-def speeches_csv(request: HttpRequest) -> StreamingHttpResponse:
-    batches = ([speech_csv_row(speech, request) for speech in batch] for batch in _batches(filtered_speeches(request)))
-    return _streaming(_csv(SPEECH_COLUMNS, batches), "text/csv; charset=utf-8", "speeches.csv")
+def speeches_csv(request: HttpRequest) -> HttpResponse:
+    head, write = _csv_writer(SPEECH_COLUMNS)
+    return _streaming(
+        _lazy(lambda: _batches(filtered_speeches(request))),
+        lambda batch: write([speech_csv_row(speech, request) for speech in batch]),
+        "text/csv; charset=utf-8",
+        "speeches.csv",
+        head,
+    )
 
 
-def speeches_jsonl(request: HttpRequest) -> StreamingHttpResponse:
+def speeches_jsonl(request: HttpRequest) -> HttpResponse:
     """One whole speech per line, as /api/speeches/<id>/ gives it: outline and commitments too."""
     serializer = SpeechDetailSerializer(many=True, context={"request": request})
     # Whole speeches are big: fewer of them per chunk.
-    batches = _batches(speech_documents(filtered_speeches(request)), size=EXPORT_CHUNK // 10)
-    content = (_json_lines(serializer.to_representation(batch)) for batch in batches)
-    return _streaming(content, "application/x-ndjson; charset=utf-8", "speeches.jsonl")
+    batches = _lazy(lambda: _batches(speech_documents(filtered_speeches(request)), size=EXPORT_CHUNK // 10))
+    return _streaming(
+        batches,
+        lambda batch: _json_lines(serializer.to_representation(batch)),
+        "application/x-ndjson; charset=utf-8",
+        "speeches.jsonl",
+    )
 
 
 # --- one speech ------------------------------------------------------------------------------

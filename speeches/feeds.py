@@ -12,6 +12,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from .api.conditional import conditional_response
@@ -25,6 +26,10 @@ SITE_NAME = "讲话档案"
 
 
 class ArchiveFeed(Feed):
+    """Each entry's summary is HTML (type="html"): the descriptions below escape the archive's
+    text into HTML, and the feed generator escapes that HTML for XML. A reader that unescapes the
+    XML and renders the HTML shows the text as written, markup in it included, and runs nothing."""
+
     feed_type = Atom1Feed
     language = "zh-hans"
 
@@ -68,7 +73,7 @@ class SpeechFeed(ArchiveFeed):
         facts = [place, f"{speech.year}年" if speech.year else "", speech.speaker, speech.occasion]
         summary = " · ".join(fact for fact in facts if fact)
         opening = Truncator(speech.text.replace("\n", " ")).chars(200)
-        return f"{summary}\n{opening}" if summary else opening
+        return format_html("{}<br>{}", summary, opening) if summary else format_html("{}", opening)
 
     def item_author_name(self, speech: Speech) -> str | None:
         return speech.speaker or None
@@ -150,7 +155,7 @@ class CommitmentSearchFeed(ArchiveFeed):
         speech = commitment.speech
         place = " ".join(region.name for region in (speech.province, speech.city) if region is not None)
         source = " · ".join(fact for fact in (speech.title, place, f"{speech.year}年" if speech.year else "") if fact)
-        return f"{commitment.text}\n——{source}"
+        return format_html("{}<br>——{}", commitment.text, source)
 
     def item_categories(self, commitment) -> list[str]:
         return [commitment.topic.name] if commitment.topic else []
