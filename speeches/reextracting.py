@@ -89,7 +89,8 @@ def _same_pledge(extracted: str, corrected: str) -> bool:
 
 
 def _update_speech(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> list[str]:
-    regions = {r.code: r for r in Region.objects.filter(code__in=[parsed.city_code, parsed.province_code])}
+    codes = [parsed.city_code, parsed.province_code, parsed.county_code]
+    regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=parsed.topics)}
     values = {
         "title": parsed.title[:300] or speech.title,
@@ -98,9 +99,14 @@ def _update_speech(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> li
         "speaker": (parsed.speaker or "")[:100],
         "occasion": (parsed.occasion or "")[:300],
         "city": regions.get(parsed.city_code or ""),
+        "county": regions.get(parsed.county_code or ""),
         "province": regions.get(parsed.province_code or ""),
         "primary_topic": topics.get(parsed.topics[0]) if parsed.topics else None,
     }
+    if "year" not in edited:
+        values["year_source"] = parsed.year_source
+    if "city" in edited:
+        values.pop("county")  # staff placed the speech; its district goes with what they chose
     changed = [name for name, value in values.items() if name not in edited and getattr(speech, name) != value]
     for name in changed:
         setattr(speech, name, values[name])

@@ -24,6 +24,8 @@ from datetime import date
 
 import cn2an
 
+from .dating import DATE_LINE, OPENING, TITLE
+
 # Chinese-numeral years are written digit by digit (二〇二六年); months and days as numbers (二十七日).
 _CN_DIGITS = "〇零一二三四五六七八九"
 _CN_NUMBER = "一二三四五六七八九十"
@@ -75,6 +77,16 @@ _COLLECTION_HEADING = re.compile(
     r"篇[一二三四五六七八九十\d]+$|[（(]精选\d+篇[）)]|范文|^(?:领导)?(?:讲话|讲话稿|发言|致辞)$"
 )
 _REPORT_ONLY = "政府工作报告"
+_OFFICE_REPORT = "行政公署工作报告"  # a league's (盟) government is its 行政公署
+# "我代表市人民政府向大会报告工作", "我代表国务院，向大会作政府工作报告", "我代表行署作工作报告".
+_REPORTS_WORK = re.compile(r"我代表[^。]{0,20}?(?:报告|作)[^。]{0,6}?(?:工作|报告)")
+_CONGRESS = re.compile(r"人民代表大会")
+# "这次会议的主要任务是，总结交流…经验，安排部署社会管理创新综合试点工作".
+_MEETING_TASK = re.compile(r"会议的?主要(?:任务|内容)是[，,]?(?P<task>[^。]{4,120})")
+_TASK_VERBS = re.compile(
+    r"^(?:(?:安排|部署|总结|研究|动员|推进|交流|回顾|分析)+(?:前一阶段|上半年|当前|今年|下一步)?的?)+"
+)
+_SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _TITLE_LIKE = re.compile(rf"(?:{_SPEECH_KIND}|报告[（(]草案[）)])$")
 _MAX_TITLE = 100
 # "广东省第十四届人民代表大会…" -> 广东省; national congresses name no place.
@@ -97,11 +109,12 @@ class SpeechMetadata:
     delivered_on: date | None
     speaker: str | None
     occasion: str | None
+    year_source: str = ""  # how the year was found: dating.DATE_LINE, TITLE or OPENING
 
 
 def read_metadata(heading: str | None, paragraphs: list[str]) -> SpeechMetadata:
     """What the heading and header lines tell about a speech (see the module docstring)."""
-    heading = (heading or "").strip()
+    heading = unspaced(heading or "")
     header, opening = _split_front(paragraphs)
     front = [heading, *header] if heading else header
 
@@ -132,15 +145,64 @@ def read_metadata(heading: str | None, paragraphs: list[str]) -> SpeechMetadata:
         occasion = occasion or (title_occasion["occasion"] if title_occasion else None)
     occasion = occasion or _opening_occasion(opening)
     if not title and occasion:
-        title = f"在{occasion}上的讲话"
+        # A congress hears the government's work report; any other meeting a speech.
+        report = _report_title(opening) if _CONGRESS.search(occasion) else None
+        title = report or f"在{occasion}上的讲话"
 
-    year = delivered_on.year if delivered_on else _front_year(title, heading, header) or _opening_year(opening)
-    if title == _REPORT_ONLY and year:
+    year, year_source = delivered_on.year if delivered_on else None, DATE_LINE
+    if year is None:
+        year, year_source = _front_year(title, heading, header), TITLE
+    if year is None:
+        year, year_source = _opening_year(opening), OPENING
+    if title in (_REPORT_ONLY, _OFFICE_REPORT) and year:
         place = _OCCASION_PLACE.match(occasion or "")
         title = f"{year}年{place['place'] if place else ''}{_REPORT_ONLY}"
     if not title:
         title = heading[:_MAX_TITLE]
-    return SpeechMetadata(title=title, year=year, delivered_on=delivered_on, speaker=speaker, occasion=occasion)
+    title = title or _report_title(opening) or ""
+    return SpeechMetadata(
+        title=title,
+        year=year,
+        delivered_on=delivered_on,
+        speaker=speaker,
+        occasion=occasion,
+        year_source=year_source if year else "",
+    )
+
+
+def name_speech(title: str, *, year: int | None, place: str, opening: str = "", first_heading: str = "") -> str:
+    """A title that tells a reader what the speech is, for one that does not say it.
+
+    A work report is named by its year and place (2024年嘉兴市政府工作报告); a speech known only by its
+    collection's heading (城市工作会议上的讲话篇二) by the work its meeting is for
+    (长沙市关于社会管理创新综合试点工作的讲话), or else by its place and its first point.
+    """
+    if title in (_REPORT_ONLY, _OFFICE_REPORT):
+        return f"{year or ''}{'年' if year else ''}{place}{title}"
+    if title and not _COLLECTION_HEADING.search(title):
+        return title
+    task = _MEETING_TASK.search(opening[:_OPENING_CHARS])
+    works = [clause for clause in re.split(r"[，,、；]", task["task"]) if clause.endswith("工作")] if task else []
+    if works:
+        subject = _TASK_VERBS.sub("", works[-1])
+        return f"{place}关于{subject}的讲话"[:_MAX_TITLE]
+    if first_heading:
+        return f"{place}讲话：{first_heading}"[:_MAX_TITLE]
+    return f"{year}年{place}讲话" if year else f"{place}讲话"
+
+
+def unspaced(line: str) -> str:
+    """ "政 府 工 作 报 告" -> "政府工作报告": spaces set between characters for looks, not words."""
+    return _SPACED.sub("", line.strip())
+
+
+def _report_title(opening: list[str]) -> str | None:
+    """政府工作报告 when the opening says the speaker reports the government's work."""
+    for paragraph in opening:
+        match = _REPORTS_WORK.search(paragraph[:_OPENING_CHARS])
+        if match:
+            return _OFFICE_REPORT if "行署" in match.group() else _REPORT_ONLY
+    return None
 
 
 def _split_front(paragraphs: list[str]) -> tuple[list[str], list[str]]:

@@ -22,7 +22,7 @@ import bisect
 import math
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 import ahocorasick
@@ -35,6 +35,7 @@ from .gazetteer import CITY, COUNTY, PROVINCE, RegionRecord, read_regions
 class Placement:
     city_code: str | None
     province_code: str | None
+    county_code: str | None = None  # the district or county whose text it is, below its city
 
 
 NOWHERE = Placement(None, None)
@@ -59,8 +60,16 @@ _VOICE_WORDS: dict[str, tuple[str, float]] = {
     **dict.fromkeys(("全国", "我国", "国务院", "党中央"), (_NATION_VOICE, 1.0)),
     "中央": (_NATION_VOICE, 0.5),
 }
-# Longer words holding a voice word that are no voice: 全市场 is the whole market.
-_NOT_VOICES = ("全市场", "本市场", "全区域", "本区域")
+# Longer words holding a voice word that are no voice: 全市场 is the whole market, and a city that
+# ranks 全省第一 or 全国前列 compares itself with the province or the nation rather than speaking for it.
+_RANKED = ("第", "前", "首", "唯一", "排名", "平均", "最", "领先", "率先", "百强", "文明", "示范", "先进", "重点")
+_NOT_VOICES = (
+    "全市场",
+    "本市场",
+    "全区域",
+    "本区域",
+    *(f"{scope}{rank}" for scope in ("全省", "全区", "全国") for rank in _RANKED),
+)
 # A report's header names the congress it is given to: 在广东省第十四届人民代表大会第五次会议上.
 _HEADER_CHARS = 200
 _HEADER_WEIGHT = 10.0
@@ -111,6 +120,8 @@ class _Gazetteer:
     autonomous: frozenset[str]
     region_names: frozenset[str]  # 新疆维吾尔自治区 …
     parent: dict[str, str | None]
+    level: dict[str, int]
+    full_name: dict[str, str]
 
 
 def _reads_apart(name: str, stem: str) -> bool:
@@ -194,6 +205,8 @@ def _gazetteer() -> _Gazetteer:
         autonomous=frozenset(region.code for region in provinces if region.name.endswith("自治区")),
         region_names=frozenset(region.name for region in provinces if region.name.endswith("自治区")),
         parent={region.code: region.parent_code for region in regions},
+        level={region.code: region.level for region in regions},
+        full_name={region.code: region.name for region in regions},
     )
 
 
@@ -325,17 +338,20 @@ def _read(text: str, gazetteer: _Gazetteer) -> _Reading:
 class _Votes:
     provinces: Counter[str]
     cities: Counter[str]
+    counties: Counter[str] = field(default_factory=Counter)
 
     def add(self, candidate: _Candidate, votes: float) -> None:
         self.provinces[candidate.province] += votes
         if candidate.city:
             self.cities[candidate.city] += votes
+        if candidate.level == COUNTY:
+            self.counties[candidate.code] += votes
 
     def support(self, candidate: _Candidate) -> float:
         return self.provinces[candidate.province] + (self.cities[candidate.city] if candidate.city else 0.0)
 
     def copy(self) -> _Votes:
-        return _Votes(Counter(self.provinces), Counter(self.cities))
+        return _Votes(Counter(self.provinces), Counter(self.cities), Counter(self.counties))
 
 
 def _one_place(name: _Name) -> _Candidate | None:
@@ -426,13 +442,73 @@ def _voices(voice_words: Counter[str], header: str, autonomous_region: bool) -> 
     return _Voices(loudness[_CITY_VOICE], loudness[_PROVINCE_VOICE], loudness[_NATION_VOICE])
 
 
+# Whom a report speaks for, in its own words: "我代表市人民政府向大会报告工作", "我代表深圳市人民政府",
+# "我代表区政府", "我代表行署", "我代表国务院"; or the congress its header names
+# ("在海拉尔区第十四届人民代表大会第二次会议上", "在第十四届全国人民代表大会第二次会议上").
+_SPEAKS_FOR = re.compile(
+    r"我代表(?P<name>[\u4e00-\u9fff]{0,12}?)"
+    r"(?:(?P<nation>国务院|党中央|中央人民政府)"
+    r"|(?P<body>自治区|特别行政区|省|市|州|盟|区|县|旗)(?:委[、和])?(?:人民)?政府"
+    r"|(?P<office>行署|行政公署))"
+)
+_CONGRESS = re.compile(
+    r"在(?P<name>[\u4e00-\u9fff]{1,12}?)(?P<body>自治区|省|市|州|盟|区|县|旗)第[一二三四五六七八九十]+届人民代表大会"
+    r"|(?P<nation>全国人民代表大会)"
+)
+_SPEAKS_FOR_CHARS = 600
+NATION, PROVINCE_BODY, CITY_BODY, COUNTY_BODY = "nation", "province", "city", "county"
+_BODY_LEVEL = {
+    **dict.fromkeys(("自治区", "特别行政区", "省"), PROVINCE_BODY),
+    **dict.fromkeys(("市", "州", "盟"), CITY_BODY),
+    **dict.fromkeys(("区", "县", "旗"), COUNTY_BODY),
+}
+
+
+@dataclass(frozen=True)
+class _Speaker:
+    level: str  # NATION, PROVINCE_BODY, CITY_BODY or COUNTY_BODY
+    name: str  # the place the declaration names ("深圳市"), or "" for "我代表市人民政府"
+
+
+def _speaker(text: str, title: str) -> _Speaker | None:
+    """The body a report says it speaks for, from its first lines."""
+    front = f"{title}\n{text[:_SPEAKS_FOR_CHARS]}"
+    for pattern in (_SPEAKS_FOR, _CONGRESS):
+        match = pattern.search(front)
+        if not match:
+            continue
+        if match["nation"]:
+            return _Speaker(NATION, "")
+        if match.groupdict().get("office"):
+            return _Speaker(CITY_BODY, match["name"])  # a league's 行政公署 governs at the level of a city
+        body = match["body"]
+        return _Speaker(_BODY_LEVEL[body], f"{match['name']}{body}" if match["name"] else "")
+    return None
+
+
+def _named_place(speaker: _Speaker, gazetteer: _Gazetteer) -> _Candidate | None:
+    """The place a declaration names at its level: 深圳市, 海拉尔区, 黔东南州 (a short name and its 州)."""
+    if not speaker.name:
+        return None
+    wanted = {PROVINCE_BODY: PROVINCE, CITY_BODY: CITY, COUNTY_BODY: COUNTY}[speaker.level]
+    for text in (speaker.name, speaker.name[:-1]):
+        name = gazetteer.names.get(text)
+        matches = [candidate for candidate in name.candidates if candidate.level == wanted] if name else []
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
 def locate(text: str, *, title: str = "") -> Placement:
-    """The city and province a speech is about: a province alone for a provincial report, nothing for a
-    national one or when the words do not tell."""
+    """The county, city and province a speech is about: a province alone for a provincial report, nothing
+    for a national one or when the words do not tell."""
     gazetteer = _gazetteer()
     body, heading = _read(text, gazetteer), _read(title, gazetteer)
     mentions = body.mentions + Counter({key: TITLE_WEIGHT * count for key, count in heading.mentions.items()})
     votes = _count_votes(mentions, gazetteer)
+    speaker = _speaker(text, title)
+    if speaker is not None:
+        return _place_of_speaker(speaker, votes, gazetteer)
     province = _clear_winner(votes.provinces)
     city = _clear_winner(votes.cities)
     header = f"{title}\n{text[:_HEADER_CHARS]}"
@@ -451,3 +527,39 @@ def locate(text: str, *, title: str = "") -> Placement:
     if city and (city_voice or votes.cities[city] * 2 >= votes.provinces[gazetteer.parent[city]]):
         return Placement(city, gazetteer.parent[city])
     return Placement(None, province)
+
+
+def _place_of_speaker(speaker: _Speaker, votes: _Votes, gazetteer: _Gazetteer) -> Placement:
+    """A report placed at the level it speaks for: the place it names, or the one its words name most.
+
+    A city's report names its own districts and counties, which vote for it; a district's report
+    names its own district more than any other. Neighbours and partners are named less, and a
+    report whose words name no place clearly keeps only what they do name.
+    """
+    if speaker.level == NATION:
+        return NOWHERE
+    named = _named_place(speaker, gazetteer)
+    if speaker.level == PROVINCE_BODY:
+        province = named.code if named else _clear_winner(votes.provinces)
+        return Placement(None, province)
+    if speaker.level == COUNTY_BODY:
+        county = named.code if named else _clear_winner(votes.counties)
+        if county:
+            city = gazetteer.parent[county]
+            if gazetteer.level.get(city) == CITY:
+                return Placement(city, gazetteer.parent[city], county)
+            return Placement(None, city, county)  # a county ruled by its province: 济源市, 仙桃市
+    city = named.city if named and named.level == CITY else _clear_winner(votes.cities)
+    if city is None or (named is None and votes.cities[city] * 2 < votes.provinces[gazetteer.parent[city]]):
+        # The cities named are many and none stands out: the province the text belongs to, if one does.
+        return Placement(None, _clear_winner(votes.provinces))
+    return Placement(city, gazetteer.parent[city])
+
+
+def place_name(placement: Placement) -> str:
+    """How a title names the place: 嘉兴市, 呼伦贝尔市海拉尔区, 甘肃省; "" for a national text."""
+    names = _gazetteer().full_name
+    if placement.county_code:
+        city = names.get(placement.city_code or "", "")
+        return f"{city}{names[placement.county_code]}"
+    return names.get(placement.city_code or placement.province_code or "", "")

@@ -116,11 +116,13 @@ class ParsedSpeech:
     original_text: str = ""  # the lines of the file this speech came from, as decoded
     sections: list[ParsedSection] = field(default_factory=list)
     year: int | None = None
+    year_source: str = ""  # how the year was found (dating.py's names), "" when unknown
     delivered_on: date | None = None
     speaker: str | None = None
     occasion: str | None = None
-    city_code: str | None = None
+    city_code: str | None = None  # the prefecture-level city (a municipality's city record)
     province_code: str | None = None
+    county_code: str | None = None  # the district or county, when the text is theirs
     topics: list[str] = field(default_factory=list)  # slugs, primary first
     commitments: list[ParsedCommitment] = field(default_factory=list)
     # The text's words as extraction segmented it (joined, they give `text` back); the search
