@@ -6,8 +6,10 @@ and DJANGO_SECURE=1 when it is served over HTTPS behind a reverse proxy.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -139,6 +141,63 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- the cache --------------------------------------------------------------------------------
+
+# What the server's processes share: the API's per-address request counts live here, so it must be
+# one store for every worker (a per-process memory cache would let each worker count on its own).
+# Folders the deployment writes (the default cache, admin upload previews) go under var/.
+VAR_DIR = BASE_DIR / "var"
+
+
+def default_cache_dir(database: dict) -> Path:
+    """A folder of this deployment's own for the file cache: beside a SQLite file, else one per
+    PostgreSQL database under var/ (several archives on one machine keep separate counts)."""
+    name = str(database.get("NAME") or "")
+    if database["ENGINE"] == "django.db.backends.sqlite3" and name and name != ":memory:":
+        return Path(f"{name}-cache")
+    server = "-".join(str(part) for part in (database.get("HOST") or "local", database.get("PORT") or "", name) if part)
+    return VAR_DIR / "cache" / re.sub(r"[^A-Za-z0-9_.-]+", "_", server)
+
+
+def cache_config(url: str, database: dict) -> dict:
+    """The default cache from DJANGO_CACHE_URL: redis://host:port/db (or rediss://), file:///folder,
+    db:// (a table in the archive's database, made by its migrations) or locmem:// (one process
+    only: development). Without one, a file cache on this machine, which its workers share."""
+    parsed = urlsplit(url)
+    options = dict(parse_qsl(parsed.query))
+    prefix = options.pop("key_prefix", "")
+    if not url:
+        config = {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(default_cache_dir(database)),
+        }
+    elif parsed.scheme in {"redis", "rediss"}:
+        location = urlunsplit(parsed._replace(query=urlencode(options)))
+        config = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": location}
+    elif parsed.scheme == "file" and parsed.path:
+        config = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": parsed.path}
+    elif parsed.scheme == "db":
+        config = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": CACHE_TABLE}
+    elif parsed.scheme == "locmem":
+        config = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else:
+        raise ImproperlyConfigured(
+            f"DJANGO_CACHE_URL: cannot use a {parsed.scheme or 'schemeless'} URL; expected redis://, rediss://, file:///folder, db:// or locmem://"
+        )
+    config["KEY_PREFIX"] = prefix
+    if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        # These cull past MAX_ENTRIES (Redis expires keys itself): one entry per client address
+        # a minute, and a busy minute's addresses must not push out the counts still running.
+        config["OPTIONS"] = {"MAX_ENTRIES": 5000}
+    return config
+
+
+# The table db:// uses; the migrations make it whatever the cache, so switching needs no extra step.
+CACHE_TABLE = "archive_cache"
+CACHES = {
+    "default": cache_config(os.environ.get("DJANGO_CACHE_URL") or os.environ.get("REDIS_URL", ""), DATABASES["default"])
+}
 
 # --- staff accounts ---------------------------------------------------------------------------
 
