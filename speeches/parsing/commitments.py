@@ -132,6 +132,22 @@ _EVALUATION = re.compile(
     r"|才能|才会|才可能"
     r"|(?<!解决)(?<!消除)(?<!针对)(?<!查找)(?<!整改)存在着?(?!的)[^，的]{0,12}(?:问题|现象|矛盾|不足|差距|短板|风险|隐患)$"
 )
+# A lead-in that opens the list of this year's tasks: 重点做好10个方面工作, 着力抓好以下工作.
+_PLAN_LEAD_IN = re.compile(r"(?:做好|抓好|抓实|推进|突出)[^，。]{0,10}(?:方面|项|以下)的?工作$")
+# What a look back reads like without its heading: results reached, with their numbers, prizes won.
+_RESULT = re.compile(
+    r"(?:增长|下降|提高|达到|达|完成|实现|新增|建成|开工|引进|签约|获批|突破|超过|占)[^，。；]{0,12}?\d"
+    r"|获评|荣获|入选|被评为|被列为|获批|成功举办|圆满完成|全面完成|位居|居全[省国市区]|排名全?[省国市区]?第|增至|翻番"
+    # A state reached, said at the end of a sentence: 成效明显, 基础更加坚实, 规模不断壮大.
+    r"|(?:成效|成果|进展)(?:明显|显著|丰硕)$|(?:更加|日益|不断|持续|稳步|显著|明显)"
+    r"(?:坚实|巩固|完善|优化|壮大|增强|提升|向好|改善|增长|提高|扩大|凸显|彰显)$"
+)
+# A number aimed at rather than reached.
+# 规模以上, 限额以上 and 省级以上 name a class; 争取 followed by what was obtained (争取资金6亿元) reports it.
+_AIMED = re.compile(r"(?<!规模)(?<!限额)(?<!级)以上|左右|以内|以下|不低于|不超过|力争|争取(?![^，。；]{0,20}\d)|确保")
+_GAINED = re.compile(r"争取[^，。；]{0,20}\d")
+# A part is a look back when it reports this many results, and twice as many as it plans.
+_RESULTS_OF_A_REVIEW = 3
 _EVALUATION_WORDS = re.compile(r"十分|非常|很|越来越|日益|相当|尤为|极为|依然|仍然|还很|才|存在")
 # "坚持以经济建设为中心，坚持改革开放，是…的根本保证": the clauses before a "，是…" are its subject.
 _SUBJECT_OF = re.compile(r"^(?:这|也|都|就|正|更|还|均|仍然?)?是(?!否|要)")
@@ -477,6 +493,22 @@ def _future_deadline(deadline: ParsedDeadline | None, year: int | None) -> Parse
     return deadline if deadline.year >= year else None
 
 
+def reads_as_review(text: str, year: int | None = None) -> bool:
+    """Whether a part with no heading to say so is a look back: it reports results (完成投资550亿元,
+    获评全国文明城市, 2023年…增长5.2%) and hardly says what is to be done."""
+    results = planned = 0
+    for paragraph in text.split("\n"):
+        for segment in split_segments(paragraph):
+            sentence = unquoted(segment.text)
+            if _RESULT.search(sentence) and not _AIMED.search(sentence):
+                results += 1
+            elif _modal(_GAINED.sub("", sentence)) or _AIMED.search(sentence) or _FORWARD.search(sentence):
+                planned += 1
+            elif is_past(sentence, year=year):
+                results += 1
+    return results >= _RESULTS_OF_A_REVIEW and results >= 2 * planned
+
+
 @dataclass
 class _Reader:
     year: int | None
@@ -508,8 +540,12 @@ class _Reader:
         heading = section.heading
         named = named_context(heading, self.year) if heading else None
         own = heading_context(heading, self.year) if heading else None
-        if parent in (REVIEW, NOTES):
+        if parent in (REVIEW, NOTES) and carried != PLAN:
             own = parent  # the parts of a look back are a look back, whatever their headings say
+        elif named is None and own != REVIEW and parent is None and carried != PLAN and self._looks_back(section):
+            # A look back whose heading was lost (a text that starts in the middle of the review) or
+            # that names no part (（一）坚持稳中求进，经济运行持续向好): its results are no pledges.
+            own = REVIEW
         elif looking_back and named is None:
             own = REVIEW  # （一）大力实施环境卫生整治工程，群众居住环境明显改善: a result, told as a task
         elif parent == PLAN and own == NEUTRAL:
@@ -533,6 +569,12 @@ class _Reader:
                 looking_back=children_look_back and carried_on != PLAN,
             )
         return carried_on or context
+
+    def _looks_back(self, section: ParsedSection) -> bool:
+        if not (section.heading or self.outlined):
+            return False  # a speech without parts is read sentence by sentence
+        text = "\n".join(part.text for part in section.walk())
+        return reads_as_review(text, self.year)
 
     def _heading_pledges(self, section: ParsedSection) -> bool:
         """Whether a heading is a commitment rather than the context of the ones below it."""
@@ -569,10 +611,15 @@ class _Reader:
                         self._name_responsible(segments[number].text if number < len(segments) else "")
                         continue
                     found = named_context(segment.text)
+                    if found is None and _PLAN_LEAD_IN.search(segment.text) and not is_past(segment.text):
+                        found = PLAN  # 重点做好10个方面工作：
                     if found is not None:
                         paragraph_context = found
                         if number == len(segments):  # the list it opens follows in the next paragraphs
                             context = found
+                        elif context == REVIEW and found == PLAN and _THIS_YEAR.search(segment.text):
+                            # "今年全市经济社会发展主要预期目标是：…": the text has turned to the plan.
+                            context = PLAN
                     continue
                 if number > 1 and segments[number - 2].lead_in and _RESPONSIBLE_LABEL.match(segments[number - 2].text):
                     continue  # the bodies named after 责任单位：

@@ -16,6 +16,7 @@ from sentences that say what a year *is* (2024年是…), never from amounts, co
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -84,14 +85,15 @@ def date_from_outline(sections: list[ParsedSection], front: str = "") -> Dating 
     congress = _congress_year(front)
     if congress:
         return Dating(congress, CONGRESS)
-    found: dict[str, list[int]] = {PLAN_PART: [], REVIEW_PART: [], TERM: []}
+    found: dict[tuple[str, bool], Counter[int]] = defaultdict(Counter)
     for section, context in _parts(sections):
-        for year, source in _years_of_part(section, context):
-            found[source].append(year)
-    # The plan names the speech's year; a review names the year before it.
-    for source in (PLAN_PART, REVIEW_PART, TERM):
-        if found[source]:
-            return Dating(min(found[source]), source)
+        for year, source, in_heading in _years_of_part(section, context):
+            found[source, in_heading][year] += 1
+    # Headings first: they name the part; then what the parts say of a year. The plan names the
+    # speech's year, a review the year before it.
+    for key in ((PLAN_PART, True), (REVIEW_PART, True), (PLAN_PART, False), (REVIEW_PART, False), (TERM, True)):
+        if found[key]:
+            return Dating(found[key].most_common(1)[0][0], key[0])
     return None
 
 
@@ -109,34 +111,35 @@ def _parts(sections: list[ParsedSection]) -> Iterator[tuple[ParsedSection, str |
         yield from visit(section, None)
 
 
-def _years_of_part(section: ParsedSection, context: str | None) -> Iterator[tuple[int, str]]:
+def _years_of_part(section: ParsedSection, context: str | None) -> Iterator[tuple[int, str, bool]]:
+    """(year, source, whether a heading says it) for what one section tells of the speech's year."""
     heading = section.heading
     if heading and context in (PLAN, REVIEW):
         plan_review = _PLAN_REVIEW.search(heading)
         if plan_review and context == REVIEW:
-            yield five_year_plan_end(10 + _PLAN_ORDINAL.index(plan_review["plan"]) + 1) + 1, TERM
+            yield five_year_plan_end(10 + _PLAN_ORDINAL.index(plan_review["plan"]) + 1) + 1, TERM, True
         years = [int(match["year"]) for match in _HEADING_YEAR.finditer(heading)]
         if years and named_context(heading) == context:
             if context == PLAN:
-                yield min(years), PLAN_PART
+                yield min(years), PLAN_PART, True
             else:
-                yield max(years) + 1, REVIEW_PART
+                yield max(years) + 1, REVIEW_PART, True
     for paragraph in section.text.split("\n")[:_PARAGRAPHS_READ]:
         for match in _PLAN_YEAR.finditer(paragraph):
             start = five_year_plan_end(10 + _PLAN_ORDINAL.index(match["plan"]) + 1) - 4
             year = start if match["when"] in ("开局之年", "第一年", "起步之年") else start + 4
             said = int(match["year"]) if match["year"] else None
             if said is None or said == year:
-                yield (year + 1 if context == REVIEW else year), TERM
-        if context not in (PLAN, REVIEW):
-            continue
+                yield (year + 1 if context == REVIEW else year), TERM, True
+        if context not in (PLAN, REVIEW) and section.heading:
+            continue  # the opening, before any heading, is where a text that starts mid-review begins
         for match in _YEAR_IS.finditer(paragraph):
             year = int(match["year"])
             # "刚刚过去的2023年" looks back wherever it stands.
             if context == REVIEW or match["past"]:
-                yield year + 1, REVIEW_PART
+                yield year + 1, REVIEW_PART, False
             else:
-                yield year, PLAN_PART
+                yield year, PLAN_PART, False
 
 
 def _congress_year(front: str) -> int | None:

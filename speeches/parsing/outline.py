@@ -39,6 +39,10 @@ _SENTENCE_END = re.compile(r"[。！？!?]")
 _NOTES = re.compile(r"^(?:附[:：]?)?(?:名词解释|注释|注解|附注|注)[:：]?$")
 # "附件1", "附件：2026年十件民生实事": an appendix after the speech, with an outline of its own.
 _APPENDIX = re.compile(r"^附件\s*\d{0,2}\s*[:：]?[^。，；]{0,40}$")
+# How the styles rank in a government text when both stand in it: 一、 over （一） over 1. over （1）.
+_RANK = {"cn": 0, "paren-cn": 1, "arabic": 2, "paren-arabic": 3}
+# A text copied from the middle of a speech may start in its second or third part, not later.
+_RESUMED_AT_MOST = 3
 _HEADING_MAX = 300  # a "heading" longer than this is a paragraph that happens to start with a marker
 _LEADING_YEAR = re.compile(r"^\d{4}年")
 _PLAIN_HEADING = re.compile(r"^[^，。；！？：:,;!?\s]{4,30}$")
@@ -154,6 +158,14 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
             else:
                 depth = len(stack)
                 accepted = marker.number <= 2
+                above = _RANK.get(marker.style)
+                outranked = [
+                    d for d, (style, _, _) in enumerate(stack) if above is not None and _RANK.get(style, -1) > above
+                ]
+                if outranked and marker.number <= _RESUMED_AT_MOST:
+                    # "二、2024年工作安排" after "（一）…（七）" of a text that starts inside its first part: 一、
+                    # ranks above （一）, so the part it opens stands beside them, not below.
+                    depth, accepted = outranked[0], True
             heading, body = _split_heading(marker.rest)
             if accepted and len(heading) <= _HEADING_MAX:
                 section = ParsedSection(marker=marker.marker, heading=heading, text=body, level=depth + 1)
