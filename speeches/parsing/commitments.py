@@ -143,8 +143,10 @@ _RESULT = re.compile(
     r"(?:坚实|巩固|完善|优化|壮大|增强|提升|向好|改善|增长|提高|扩大|凸显|彰显)$"
 )
 # A number aimed at rather than reached.
-# 规模以上, 限额以上 and 省级以上 name a class; 争取 followed by what was obtained (争取资金6亿元) reports it.
-_AIMED = re.compile(r"(?<!规模)(?<!限额)(?<!级)以上|左右|以内|以下|不低于|不超过|力争|争取(?![^，。；]{0,20}\d)|确保")
+# 规模以上, 省级以上 and 亿元以上项目 name a class; 争取 followed by what was obtained (争取资金6亿元) reports it.
+_AIMED = re.compile(
+    r"(?<!规模)(?<!限额)(?<!级)以上(?=$|[，。；、）)])|左右|以内|以下|不低于|不超过|力争|争取(?![^，。；]{0,20}\d)|确保"
+)
 _GAINED = re.compile(r"争取[^，。；]{0,20}\d")
 # A part is a look back when it reports this many results, and twice as many as it plans.
 _RESULTS_OF_A_REVIEW = 3
@@ -542,7 +544,7 @@ class _Reader:
         own = heading_context(heading, self.year) if heading else None
         if parent in (REVIEW, NOTES) and carried != PLAN:
             own = parent  # the parts of a look back are a look back, whatever their headings say
-        elif named is None and own != REVIEW and parent is None and carried != PLAN and self._looks_back(section):
+        elif named is None and own != REVIEW and parent is None and self._looks_back(section):
             # A look back whose heading was lost (a text that starts in the middle of the review) or
             # that names no part (（一）坚持稳中求进，经济运行持续向好): its results are no pledges.
             own = REVIEW
