@@ -8,7 +8,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 
 from .models import Region, Speech
 
-IMPORTABLE_SUFFIXES = (".txt", ".zip")
+IMPORTABLE_SUFFIXES = (".txt", ".zip", ".docx", ".pdf")
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -37,7 +37,7 @@ class SpeechImportForm(forms.Form):
     files = MultipleFileField(
         label="文件",
         required=False,
-        help_text="可多选；支持 .txt 文本文件和包含 .txt 文件的 .zip 压缩包。",
+        help_text="可多选；支持 .txt 文本文件、Word 文档（.docx）、带文字层的 PDF，以及包含这些文件的 .zip 压缩包。旧版 .doc 和 .wps 请先另存为 .docx；扫描版 PDF 请先做文字识别（OCR）。",
     )
     text = forms.CharField(
         label="粘贴文本",
@@ -71,8 +71,10 @@ class SpeechImportForm(forms.Form):
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
         for upload in files:
+            if upload.name.lower().endswith((".doc", ".wps")):
+                raise forms.ValidationError(f"{upload.name}：旧版 Word（.doc）和 WPS 文档请另存为 .docx 后再导入。")
             if not upload.name.lower().endswith(IMPORTABLE_SUFFIXES):
-                raise forms.ValidationError(f"{upload.name}：只能导入 .txt 或 .zip 文件。")
+                raise forms.ValidationError(f"{upload.name}：只能导入 .txt、.docx、.pdf 或 .zip 文件。")
         return files
 
     def clean(self):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from django.db import DatabaseError, connection, transaction
 from .audit import record_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
+from .parsing.documents import DOCUMENT_SUFFIXES
 from .parsing.extraction import extract
 from .parsing.structures import ParsedTarget
 from .search import commitment_search_fields
@@ -62,8 +64,16 @@ def content_hash(text: str) -> str:
 # --- entry points ---------------------------------------------------------------------------
 
 
+# What a folder is searched for; a zip archive may hold the same documents.
+FOLDER_SUFFIXES = (*DOCUMENT_SUFFIXES, ".zip")
+# Members a zip may hold; .doc and .wps are read only to tell staff to save them as .docx.
+_MEMBER_SUFFIXES = (*DOCUMENT_SUFFIXES, ".doc", ".wps")
+# A .docx is itself a zip of XML; what its parts may inflate to, against the file's own limit.
+_DOCX_INFLATE_RATIO = 10
+
+
 def import_paths(paths: Iterable[str | Path], options: ImportOptions) -> Iterator[FileOutcome]:
-    """Files, folders (every *.txt and *.zip below them) and zip archives, one outcome per text."""
+    """Files, folders (every *.txt, *.docx, *.pdf and *.zip below them) and zip archives, one outcome per text."""
     for path in expand_paths(paths):
         if not path.is_file():
             yield FileOutcome(str(path), error=f"{path}：文件不存在")
@@ -79,7 +89,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in {".txt", ".zip"})
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES)
         else:
             yield path
 
@@ -88,7 +98,9 @@ def import_upload(name: str, data: bytes, options: ImportOptions) -> list[FileOu
     """One uploaded file; a .zip gives one outcome per member. Never raises for bad input."""
     if len(data) > settings.SPEECHES_MAX_FILE_BYTES:
         return [FileOutcome(name, error=_too_big(name, len(data)))]
-    if name.lower().endswith(".zip") or data.startswith(b"PK\x03\x04"):
+    suffix = PurePosixPath(name).suffix.lower()
+    # A .docx starts like a zip too: it is one document, not an archive of them.
+    if suffix == ".zip" or (data.startswith(b"PK\x03\x04") and suffix != ".docx"):
         return list(_import_zip(name, data, options))
     return [import_file(name, data, options)]
 
@@ -100,7 +112,9 @@ def import_pasted_text(text: str, options: ImportOptions, name: str = "粘贴文
 def import_file(name: str, data: bytes, options: ImportOptions) -> FileOutcome:
     outcome = FileOutcome(name)
     try:
-        parsed = [extract(speech) for speech in parse_document(data, PurePosixPath(name).name)]
+        max_inflated = _DOCX_INFLATE_RATIO * settings.SPEECHES_MAX_FILE_BYTES
+        speeches = parse_document(data, PurePosixPath(name).name, max_inflated=max_inflated)
+        parsed = [extract(speech) for speech in speeches]
     except UnreadableFile as error:
         outcome.error = str(error)
         return outcome
@@ -122,22 +136,52 @@ def _import_zip(name: str, data: bytes, options: ImportOptions) -> Iterator[File
     if not members:
         yield FileOutcome(name, error=f"{name}：压缩包里没有文件")
         return
+    limit = settings.SPEECHES_MAX_FILE_BYTES
     for info in members:
         label = f"{name}/{info.filename}"
         member = PurePosixPath(info.filename.replace("\\", "/"))
+        # Unix file type bits; 0 when the archive was made elsewhere or names permissions only.
+        file_type = stat.S_IFMT(info.external_attr >> 16)
         if member.is_absolute() or ".." in member.parts:
             yield FileOutcome(label, error=f"{label}：压缩包内的路径不安全，已跳过")
-        elif info.file_size > settings.SPEECHES_MAX_FILE_BYTES:
+        elif file_type and file_type != stat.S_IFREG:
+            # A symbolic link's "content" is its target's path; devices and FIFOs hold no text.
+            kind = "符号链接" if file_type == stat.S_IFLNK else "特殊文件（设备、管道等）"
+            yield FileOutcome(label, error=f"{label}：这是{kind}，不是普通文件，已跳过")
+        elif info.file_size > limit:
             yield FileOutcome(label, error=_too_big(label, info.file_size))
-        elif member.suffix.lower() != ".txt":
-            yield FileOutcome(label, error=f"{label}：只能导入 .txt 文本文件")
+        elif member.suffix.lower() not in _MEMBER_SUFFIXES:
+            yield FileOutcome(label, error=f"{label}：只能导入 .txt、.docx 或 .pdf 文件")
         else:
             try:
-                content = archive.read(info)
-            except (zipfile.BadZipFile, NotImplementedError, RuntimeError):
+                content = _read_member(archive, info, limit)
+            except zipfile.BadZipFile:
+                # zipfile stops at the size the archive records and then finds the checksum wrong.
+                yield FileOutcome(
+                    label, error=f"{label}：解压出的内容与压缩包记录的大小或校验值不符（文件损坏或被篡改），已跳过"
+                )
+                continue
+            except (NotImplementedError, RuntimeError, EOFError, OSError):
                 yield FileOutcome(label, error=f"{label}：无法解压（文件损坏或已加密）")
                 continue
+            if content is None:
+                yield FileOutcome(
+                    label,
+                    error=f"{label}：解压后超过上限 {limit / 1024 / 1024:.0f} MB（与压缩包记录的大小不符），已跳过",
+                )
+                continue
             yield import_file(label, content, options)
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:
+    """The member's bytes, or None once it inflates past the limit.
+
+    The size a zip records is the archive's own word for it, so a member that claims 1,000 bytes
+    may inflate to gigabytes: it is read as a stream and given up one byte past the limit.
+    """
+    with archive.open(info) as stream:
+        content = stream.read(limit + 1)
+    return None if len(content) > limit else content
 
 
 def _too_big(name: str, size: int) -> str:
@@ -185,12 +229,13 @@ def _apply_options(speech: ParsedSpeech, options: ImportOptions) -> None:
     if options.city is not None:
         speech.city_code = options.city.code
         speech.province_code = options.city.province.code
+        speech.county_code = None
     if options.province is not None:
         speech.province_code = options.province.code
         if speech.city_code and not speech.city_code.startswith(options.province.code[:2]):
-            speech.city_code = None
+            speech.city_code = speech.county_code = None
     if options.year is not None:
-        speech.year = options.year
+        speech.year, speech.year_source = options.year, Speech.YearSource.STAFF
 
 
 def _regions(codes: Iterable[str | None]) -> dict[str, Region]:
@@ -198,13 +243,15 @@ def _regions(codes: Iterable[str | None]) -> dict[str, Region]:
 
 
 def _create_speech(parsed: ParsedSpeech, digest: str, name: str, options: ImportOptions) -> Speech:
-    regions = _regions([parsed.city_code, parsed.province_code])
+    regions = _regions([parsed.city_code, parsed.province_code, parsed.county_code])
     topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=parsed.topics)}
     speech = Speech.objects.create(
         title=parsed.title[:300],
         city=regions.get(parsed.city_code or ""),
+        county=regions.get(parsed.county_code or ""),
         province=regions.get(parsed.province_code or ""),
         year=parsed.year,
+        year_source=parsed.year_source,
         delivered_on=parsed.delivered_on,
         speaker=(parsed.speaker or "")[:100],
         occasion=(parsed.occasion or "")[:300],
@@ -325,7 +372,7 @@ def outcome_report(outcomes: Iterable[FileOutcome]) -> dict:
         code
         for outcome in outcomes
         for item in outcome.speeches
-        for code in (item.parsed.city_code, item.parsed.province_code)
+        for code in (item.parsed.city_code, item.parsed.province_code, item.parsed.county_code)
     ]
     regions = _regions(codes)
     topic_names = dict(Topic.objects.values_list("slug", "name"))
@@ -341,8 +388,10 @@ def outcome_report(outcomes: Iterable[FileOutcome]) -> dict:
             "duplicate": item.duplicate,
             "title": parsed.title,
             "city": place(parsed.city_code),
+            "county": place(parsed.county_code),
             "province": place(parsed.province_code),
             "year": parsed.year,
+            "year_source": parsed.year_source or None,
             "delivered_on": parsed.delivered_on.isoformat() if parsed.delivered_on else None,
             "speaker": parsed.speaker,
             "occasion": parsed.occasion,

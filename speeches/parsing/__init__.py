@@ -1,6 +1,6 @@
 """Text of speech files -> plain data (dataclasses). No Django below this package.
 
-    parse_document(data, name)  bytes of a file -> speeches
+    parse_document(data, name)  bytes of a .txt, .docx or .pdf file -> speeches
     parse_text(text)            decoded text -> speeches
 
 Both return ParsedSpeech objects with their outline; `extract` then fills in what the
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from .decoding import UnreadableFile, decode_text
+from .decoding import UnreadableFile
+from .documents import DEFAULT_MAX_INFLATED, read_document
 from .normalize import clean_lines, repair_paragraphs
 from .outline import build_outline, read_marker
 from .split import split_speeches
@@ -68,9 +69,9 @@ def parse_text(text: str) -> list[ParsedSpeech]:
     return speeches
 
 
-def parse_document(data: bytes, name: str) -> list[ParsedSpeech]:
+def parse_document(data: bytes, name: str, *, max_inflated: int = DEFAULT_MAX_INFLATED) -> list[ParsedSpeech]:
     """Raises UnreadableFile with a message naming the file when it is not a speech text."""
-    speeches = parse_text(decode_text(data, name))
+    speeches = parse_text(read_document(data, name, max_inflated=max_inflated))
     if not speeches:
         raise UnreadableFile(f"{name}：文件中没有可读的讲话正文")
     return speeches

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
+from collections import Counter
 
 
 class UnreadableFile(ValueError):
@@ -41,7 +44,7 @@ def decode_text(data: bytes, name: str) -> str:
         # Text in the encodings we accept never holds NUL bytes (UTF-16 must carry its BOM).
         raise UnreadableFile(f"{name}：这是二进制文件，不是文本文件")
     try:
-        return data.decode("utf-8")
+        return check_language(data.decode("utf-8"), name)
     except UnicodeDecodeError:
         pass
     try:
@@ -52,7 +55,7 @@ def decode_text(data: bytes, name: str) -> str:
         ) from None
     if not _looks_like_chinese(text):
         raise UnreadableFile(f"{name}：文件内容不像中文文本，请确认文件编码为 UTF-8 或 GB18030")
-    return text
+    return check_language(text, name)
 
 
 def _strict(data: bytes, encoding: str, name: str) -> str:
@@ -63,7 +66,7 @@ def _strict(data: bytes, encoding: str, name: str) -> str:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise UnreadableFile(f"{name}：文件是空的")
-    return text
+    return check_language(text, name)
 
 
 def _looks_like_chinese(text: str) -> bool:
@@ -82,3 +85,81 @@ def _looks_like_chinese(text: str) -> bool:
         or ch in "“”‘’…—·"
     )
     return common / len(meaningful) > 0.9
+
+
+# --- text that is not language ------------------------------------------------------------
+#
+# Measured on every text of the shared corpus, each 20,000-character window: at least 82% of the
+# visible characters are Chinese, at least 99% of those are among GB2312's 3,755 common
+# characters, the window's 50 most frequent characters make at least 30% of its Chinese, at least
+# 37% of its character pairs are different, and no character runs more than four times. Random
+# bytes decoded as GB2312 give 56% common characters and 2–3% for the 50 most frequent; one
+# repeated letter gives a run as long as the file. The limits below leave a wide margin.
+
+_WINDOW = 20_000
+_WINDOWS = 8  # spread over the text, so a long file costs no more than 160,000 characters
+_MAX_RUN = 200
+_MIN_CHINESE = 0.3
+_MIN_COMMON = 0.9
+_MIN_TOP50 = 0.12
+_MIN_PAIR_VARIETY = 0.1
+_MIN_DISTINCT = 20
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _is_chinese(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+
+
+def _is_common(ch: str) -> bool:
+    """One of GB2312's first-level characters, the 3,755 most used in Chinese writing."""
+    try:
+        encoded = ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= encoded[0] <= 0xD7
+
+
+def _windows(text: str) -> list[str]:
+    """Windows of full size (the last one ends with the text), at most _WINDOWS of them."""
+    if len(text) <= _WINDOW:
+        return [text]
+    count = min(_WINDOWS, -(-len(text) // _WINDOW))
+    step = (len(text) - _WINDOW) / (count - 1)
+    return [text[round(i * step) : round(i * step) + _WINDOW] for i in range(count)]
+
+
+def check_language(text: str, name: str) -> str:
+    """The text itself when it reads like Chinese writing; UnreadableFile when it is noise.
+
+    A file of one repeated letter, or random bytes that happen to decode as GB2312, would
+    otherwise import as a "speech" a million characters long.
+    """
+    run = re.search(rf"(\S)\1{{{_MAX_RUN},}}", text)
+    if run:
+        raise UnreadableFile(f"{name}：文件内容不像讲话文字（字符“{run.group(1)}”连续重复了 {len(run.group(0))} 次）")
+    for window in _windows(text):
+        reason = _not_language(_WHITESPACE.sub("", window))
+        if reason:
+            raise UnreadableFile(f"{name}：文件内容不像讲话文字（{reason}），请确认选对了文件")
+    return text
+
+
+def _not_language(visible: str) -> str | None:
+    if not visible:
+        return None
+    chinese = [ch for ch in visible if _is_chinese(ch)]
+    if len(chinese) < _MIN_CHINESE * len(visible):
+        return "汉字太少"
+    if len(chinese) >= 200 and sum(1 for ch in chinese if _is_common(ch)) < _MIN_COMMON * len(chinese):
+        return "大多是生僻字，像是乱码或随机数据"
+    if len(chinese) >= 2000:
+        top50 = sum(count for _, count in Counter(chinese).most_common(50))
+        if top50 < _MIN_TOP50 * len(chinese):
+            return "字频分布像随机数据"
+    if len(visible) >= 2000:
+        if len(set(visible)) < _MIN_DISTINCT:
+            return "只有少数几个字符反复出现"
+        if len(set(itertools.pairwise(visible))) < _MIN_PAIR_VARIETY * (len(visible) - 1):
+            return "同一段文字反复出现"
+    return None

@@ -177,9 +177,9 @@ def test_only_bad_files_offer_nothing_to_confirm(importer_client, pending_import
 
 
 def test_other_file_types_are_refused_by_the_form(importer_client):
-    response = preview(importer_client, files=[upload("report.docx", b"PK\x03\x04")])
+    response = preview(importer_client, files=[upload("report.xlsx", b"PK\x03\x04")])
 
-    assert "只能导入 .txt 或 .zip 文件" in response.context["form"].errors["files"][0]
+    assert "只能导入 .txt、.docx、.pdf 或 .zip 文件" in response.context["form"].errors["files"][0]
     assert "files" not in response.context
 
 

@@ -9,10 +9,14 @@ from speeches.models import Region
 
 
 class Command(BaseCommand):
-    help = "Import speech files (.txt), folders of them and .zip archives into the archive."
+    help = (
+        "Import speech files (.txt, .docx, .pdf with a text layer), folders of them and .zip archives into the archive."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", help="files, folders (searched for *.txt and *.zip) or .zip archives")
+        parser.add_argument(
+            "paths", nargs="+", help="files, folders (searched for *.txt, *.docx, *.pdf and *.zip) or .zip archives"
+        )
         parser.add_argument("--city", help="place every speech in this city (name, short name or code)")
         parser.add_argument("--province", help="place every speech in this province (name, short name or code)")
         parser.add_argument("--year", type=int, help="the year of every speech")
