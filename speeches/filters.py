@@ -134,7 +134,11 @@ def _in_city(prefix: str):
     """A city holds the speeches placed in it and in its counties; filter by the city's region code."""
 
     def filter_city(queryset, name, value):
-        return queryset.filter(Q(**{f"{prefix}city__code": value}) | Q(**{f"{prefix}city__parent__code": value}))
+        return queryset.filter(
+            Q(**{f"{prefix}city__code": value})
+            | Q(**{f"{prefix}city__parent__code": value})
+            | Q(**{f"{prefix}county__code": value})
+        )
 
     return filter_city
 

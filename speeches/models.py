@@ -68,7 +68,7 @@ class SpeechQuerySet(models.QuerySet):
         return self.annotate(commitment_count=Count("commitments", distinct=True))
 
     def for_listing(self) -> SpeechQuerySet:
-        return self.select_related("city", "province", "primary_topic").with_counts()
+        return self.select_related("city", "county", "province", "primary_topic").with_counts()
 
     # A speech's long texts: lists show titles and places, the reading page the sections.
     LONG_TEXTS = ("original_text", "search_title", "search_text", "search_folded")
@@ -77,7 +77,7 @@ class SpeechQuerySet(models.QuerySet):
         return self.defer("text", *self.LONG_TEXTS)
 
     def for_reading(self) -> SpeechQuerySet:
-        return self.select_related("city", "province", "primary_topic").defer(*self.LONG_TEXTS)
+        return self.select_related("city", "county", "province", "primary_topic").defer(*self.LONG_TEXTS)
 
     def by_date(self) -> SpeechQuerySet:
         """Newest first; a speech whose year or date is unknown comes after the dated ones."""

@@ -25,6 +25,7 @@ EXTRACTED_FIELDS = (
     "speaker",
     "occasion",
     "city",
+    "county",
     "province",
     "primary_topic",
     "topics",

@@ -309,7 +309,7 @@ class CommitmentIndex:
     key_bits = 32
     # What the triggers watch: a change to any of these re-indexes the row.
     watched = ("search_text", "search_targets", "search_sequence", "kind", "strength", "topic_id", "speech_id")
-    watched_in_speech = ("year", "province_id", "city_id")
+    watched_in_speech = ("year", "province_id", "city_id", "county_id")
 
     _ranked = (
         "trim(c.search_text || CASE WHEN c.search_targets = '' THEN '' "
@@ -322,6 +322,7 @@ class CommitmentIndex:
         " || coalesce(' year' || s.year || ' lustrum' || (s.year / 5 * 5) || ' decade' || (s.year / 10 * 10), '')"
         " || coalesce(' province' || s.province_id, '')"
         " || coalesce(' city' || s.city_id, '') || coalesce(' city' || r.parent_id, '')"
+        " || coalesce(' city' || s.county_id, '')"
     )
 
     def create_table_sql(self) -> str:
@@ -1289,8 +1290,11 @@ def _place_condition(prefix: str, city: int | None, province: int | None) -> Q:
 
     condition = Q()
     if city is not None:
-        # A speech placed in one of the city's counties is a speech of the city too.
-        condition &= Q(**{f"{prefix}city__in": Region.objects.filter(Q(pk=city) | Q(parent=city))})
+        # A speech placed in one of the city's counties is a speech of the city too; a county's code
+        # chooses the speeches of that county.
+        condition &= Q(**{f"{prefix}city__in": Region.objects.filter(Q(pk=city) | Q(parent=city))}) | Q(
+            **{f"{prefix}county": city}
+        )
     if province is not None:
         condition &= Q(**{f"{prefix}province": province})
     return condition

@@ -120,9 +120,8 @@ def city_list(request):
 
 
 def city_detail(request, code: str):
-    region = get_object_or_404(
-        Region.objects.select_related("parent"), code=code, level__in=[Region.Level.PROVINCE, Region.Level.CITY]
-    )
+    region = get_object_or_404(Region.objects.select_related("parent__parent"), code=code)
+    # A district or county has its page as a city does; its code chooses its own speeches.
     # The same choice as the city or province filter of the lists, so "all commitments" finds these.
     choice = {"province" if region.level == Region.Level.PROVINCE else "city": code}
     speeches = SpeechFilter(choice, queryset=Speech.objects.all()).qs

@@ -39,7 +39,9 @@ def speech_rows(parsed: ParsedQuery | None = None):
     """Speeches with their place, topics and commitment count; the matches of `parsed` if given."""
     rows = search_speeches(parsed) if parsed is not None else Speech.objects.defer(*_LONG_FIELDS).by_date()
     return (
-        rows.select_related("city", "province").prefetch_related("topics").annotate(commitment_count=commitment_count())
+        rows.select_related("city", "county", "province")
+        .prefetch_related("topics")
+        .annotate(commitment_count=commitment_count())
     )
 
 
@@ -48,7 +50,7 @@ def speech_documents(rows=None):
     `rows` (a speech_rows() queryset, filtered) chooses which; all of them by default."""
     if rows is None:
         rows = Speech.objects.defer("original_text", "search_title", "search_text", "search_folded")
-        rows = rows.select_related("city", "province").annotate(commitment_count=commitment_count())
+        rows = rows.select_related("city", "county", "province").annotate(commitment_count=commitment_count())
     return rows.prefetch_related(
         "topics",
         "sections",

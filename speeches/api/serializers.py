@@ -180,6 +180,7 @@ class CommitmentListSerializer(CommitmentSerializer):
 
     speech = SpeechRefSerializer()
     city = RegionRefSerializer(source="speech.city", allow_null=True)
+    county = RegionRefSerializer(source="speech.county", allow_null=True)
     province = RegionRefSerializer(source="speech.province", allow_null=True)
     year = serializers.IntegerField(source="speech.year", allow_null=True)
     url = serializers.SerializerMethodField(help_text="承诺在讲话页面上的位置")
@@ -193,6 +194,7 @@ class SpeechSerializer(serializers.Serializer):
     title = serializers.CharField()
     url = serializers.SerializerMethodField(help_text="讲话页面")
     city = RegionRefSerializer(allow_null=True)
+    county = RegionRefSerializer(allow_null=True, help_text="区县：区、县的讲话所在的区县")
     province = RegionRefSerializer(allow_null=True)
     year = serializers.IntegerField(allow_null=True)
     delivered_on = serializers.DateField(allow_null=True)

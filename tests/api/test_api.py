@@ -49,6 +49,7 @@ def test_speeches_newest_first_with_their_place_topics_and_counts(api, speeches)
         "title": "洛阳2025",
         "url": f"http://testserver/speeches/{speech.pk}/",
         "city": {"code": LUOYANG, "name": "洛阳市"},
+        "county": None,
         "province": {"code": HENAN, "name": "河南省"},
         "year": 2025,
         "delivered_on": None,
