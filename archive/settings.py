@@ -266,10 +266,18 @@ STORAGES = {
 
 # Imports: one file may not exceed this many bytes (a zip's members count one by one).
 SPEECHES_MAX_FILE_BYTES = int(os.environ.get("SPEECHES_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
-# The admin upload form reads whole files into memory; keep the request bounded too.
+# The most files one admin upload may hold; the import page counts them as they arrive
+# (speeches.admin.UploadLimits) and says so on the form past it.
+SPEECHES_MAX_UPLOAD_FILES = env_int("SPEECHES_MAX_UPLOAD_FILES", 50)
+# Fields other than files (the pasted text) may be as long as a file.
 DATA_UPLOAD_MAX_MEMORY_SIZE = SPEECHES_MAX_FILE_BYTES + 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = SPEECHES_MAX_FILE_BYTES + 1024 * 1024
-DATA_UPLOAD_MAX_NUMBER_FILES = int(os.environ.get("SPEECHES_MAX_UPLOAD_FILES", "50"))
+# Uploaded files larger than Django's default go to a temporary file while they arrive, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
+# Django's own refusal (a bare 400) for any other page; one more than the import page allows,
+# so that the import page's handler sees the file past its limit and answers with the form.
+DATA_UPLOAD_MAX_NUMBER_FILES = SPEECHES_MAX_UPLOAD_FILES + 1
+# Uploads kept between an import's preview and its confirmation: a folder of this deployment's.
+SPEECHES_PREVIEW_DIR = Path(os.environ.get("SPEECHES_PREVIEW_DIR") or VAR_DIR / "previews")
 
 # --- the open data API (/api/) ---------------------------------------------------------------
 

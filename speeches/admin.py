@@ -6,18 +6,21 @@ import json
 import re
 import secrets
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .forms import SpeechImportForm
 from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload
@@ -29,7 +32,7 @@ from .reextracting import EXTRACTED_FIELDS
 PASTED_NAME = "粘贴文本"
 
 # Which levels the region search offers for each place field of a speech.
-REGION_LEVELS_FOR_FIELD = {"city": Region.Level.CITY, "province": Region.Level.PROVINCE}
+REGION_LEVELS_FOR_FIELD = {"city": Region.Level.CITY, "county": Region.Level.COUNTY, "province": Region.Level.PROVINCE}
 
 
 @admin.register(Region)
@@ -118,9 +121,10 @@ class SpeechAdmin(admin.ModelAdmin):
     )
     search_fields = ("title", "speaker", "occasion", "source_name", "city__name", "province__name")
     list_select_related = ("city", "province", "primary_topic")
-    autocomplete_fields = ("city", "province")
+    autocomplete_fields = ("city", "county", "province")
     filter_horizontal = ("topics",)
     readonly_fields = (
+        "year_source",
         "commitments_link",
         "edited_fields",
         "source_name",
@@ -130,7 +134,18 @@ class SpeechAdmin(admin.ModelAdmin):
         "original_text",
     )
     fieldsets = (
-        (None, {"fields": ("title", ("city", "province"), ("year", "delivered_on"), "speaker", "occasion")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    ("city", "county", "province"),
+                    ("year", "year_source", "delivered_on"),
+                    "speaker",
+                    "occasion",
+                )
+            },
+        ),
         ("主题", {"fields": ("primary_topic", "topics")}),
         ("承诺与人工修改", {"fields": ("commitments_link", "edited_fields")}),
         ("来源", {"fields": ("source_name", "imported_at", "imported_by", "content_hash")}),
@@ -163,25 +178,53 @@ class SpeechAdmin(admin.ModelAdmin):
         if change:
             # What staff correct here, re-extraction leaves as it is.
             corrected = [name for name in form.changed_data if name in EXTRACTED_FIELDS]
+            if "year" in corrected:
+                obj.year_source = Speech.YearSource.STAFF
             obj.edited_fields = list(dict.fromkeys([*obj.edited_fields, *corrected]))
         super().save_model(request, obj, form, change)
 
     def get_urls(self):
-        import_view = self.admin_site.admin_view(self.import_view)
+        import_view = self.admin_site.admin_view(self.receive_import)
         return [path("import/", import_view, name="speeches_speech_import"), *super().get_urls()]
+
+    @csrf_exempt  # the admin then leaves the CSRF check to the view (see below)
+    def receive_import(self, request):
+        """The import page, its upload counted while it arrives (UploadLimits).
+
+        Upload handlers must be in place before anything reads the request body, and the CSRF
+        check reads it: so the check is made here, after them, rather than by the middleware."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        limits = UploadLimits(request)
+        request.upload_handlers.insert(0, limits)
+        if request.method == "POST" and limits.refused_unread(request):
+            # Nothing of the body was read, the CSRF token included; showing the form changes nothing.
+            form = SpeechImportForm(admin_site=self.admin_site)
+            return self.render_import(request, form, stage="upload", limit_errors=[limits.too_much_message()])
+        return csrf_protect(self.import_view)(request, limits)
 
     def add_view(self, request, form_url="", extra_context=None):
         # Speeches come from files: adding one by hand would skip parsing and the content hash.
         return HttpResponseRedirect(reverse("admin:speeches_speech_import"))
 
-    def import_view(self, request):
+    def import_view(self, request, limits: UploadLimits | None = None):
         """Upload or paste, preview what would be created, then confirm to import exactly that."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         if request.method == "POST" and "confirm" in request.POST:
             return self.confirm_import(request)
+        if request.method == "POST" and "cancel" in request.POST:
+            PendingImport.forget(request.POST.get("token", ""), request.user)
+            messages.info(request, "已取消这次导入，上传的文件已删除。")
+            return HttpResponseRedirect(request.path)
         if request.method == "POST":
+            # The preview this upload replaces will not be confirmed now.
+            PendingImport.forget(request.POST.get("previous", ""), request.user)
             form = SpeechImportForm(request.POST, request.FILES, admin_site=self.admin_site)
+            refused = limits.problems() if limits else []
+            if refused:
+                # The upload is refused whole: nothing of it is previewed, stored or imported.
+                return self.render_import(request, form, stage="upload", limit_errors=refused)
             if form.is_valid():
                 return self.preview_import(request, form)
         else:
@@ -216,6 +259,8 @@ class SpeechAdmin(admin.ModelAdmin):
         return self.render_import(request, form, stage="done", files=preview_files(outcomes))
 
     def render_import(self, request, form: SpeechImportForm, **context):
+        context.setdefault("token", None)
+        context.setdefault("limit_errors", [])
         context.update(
             self.admin_site.each_context(request),
             opts=self.opts,
@@ -224,6 +269,73 @@ class SpeechAdmin(admin.ModelAdmin):
             media=self.media + form.media,
         )
         return TemplateResponse(request, self.import_template, context)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB"
+
+
+class UploadLimits(FileUploadHandler):
+    """Counts an import upload while it arrives, ahead of Django's own handlers, and stops storing it
+    at the first limit it passes: a file larger than SPEECHES_MAX_FILE_BYTES, more files than
+    SPEECHES_MAX_UPLOAD_FILES, or a request larger than those allow together (refused before any of
+    it is read). The page then says which limit, as an error on the form."""
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.max_file = settings.SPEECHES_MAX_FILE_BYTES
+        self.max_files = settings.SPEECHES_MAX_UPLOAD_FILES
+        # Every file at its largest, and as much again for the pasted text and the other fields.
+        self.max_request = self.max_file * (self.max_files + 1)
+        self.files = 0
+        self.received = 0
+        self.too_large: list[str] = []
+        self.too_many = False
+        self.too_much = False
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):
+        if content_length > self.max_request:
+            self.too_much = True
+            return QueryDict(encoding=encoding), MultiValueDict()  # the body is left unread
+        return None
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.files += 1
+        self.received = 0
+        if self.files > self.max_files:
+            # Read to the end without keeping anything, so the page can answer with the form.
+            self.too_many = True
+            raise StopUpload(connection_reset=False)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.max_file:
+            self.too_large.append(self.file_name)
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the handlers after this one store the file
+
+    def refused_unread(self, request) -> bool:
+        request.POST  # noqa: B018 (reading it parses the body, through this handler)
+        return self.too_much
+
+    def too_much_message(self) -> str:
+        return (
+            f"上传内容过大：一次最多上传 {self.max_files} 个文件，每个不超过 {_megabytes(self.max_file)}，"
+            f"合计不超过 {_megabytes(self.max_request)}。请分批上传。"
+        )
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.too_many:
+            found.append(f"一次最多上传 {self.max_files} 个文件，这次选择的文件更多：请分批上传，未导入任何内容。")
+        found += [
+            f"{name}：文件超过上限 {_megabytes(self.max_file)}，这次上传未导入任何内容。" for name in self.too_large
+        ]
+        return found
 
 
 def preview_files(outcomes: list[FileOutcome]) -> list[dict]:
@@ -270,17 +382,25 @@ class PendingImport:
     folder: Path
     manifest: dict
 
-    ROOT = Path(tempfile.gettempdir()) / "speech-archive-imports"
+    # None: settings.SPEECHES_PREVIEW_DIR, a folder of this deployment's own (never a fixed name
+    # in the shared temporary folder, which another account on the machine could make first).
+    ROOT: Path | None = None
     TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
     PASTED = "pasted.txt"
-    MAX_AGE_SECONDS = 24 * 3600
+    # A preview is confirmed within minutes; what waits longer was abandoned, and holds uploads.
+    MAX_AGE_SECONDS = 3600
+
+    @classmethod
+    def root(cls) -> Path:
+        return cls.ROOT or Path(settings.SPEECHES_PREVIEW_DIR)
 
     @classmethod
     def create(cls, user, cleaned_data: dict) -> PendingImport:
         cls.sweep()
         token = secrets.token_urlsafe(24)
-        folder = cls.ROOT / token
-        folder.mkdir(parents=True, mode=0o700)
+        cls.root().mkdir(parents=True, mode=0o700, exist_ok=True)
+        folder = cls.root() / token
+        folder.mkdir(mode=0o700)
         names = []
         for number, upload in enumerate(cleaned_data["files"]):
             with open(folder / f"{number}.upload", "wb") as stored:
@@ -307,23 +427,30 @@ class PendingImport:
         """The upload this user previewed under the token, taken so that no second confirm can import it too."""
         if not cls.TOKEN.fullmatch(token):
             return None
-        folder = cls.ROOT / token
+        folder = cls.root() / token
         try:
             manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
             if manifest.get("user") != user.pk:
                 return None
-            claimed = folder.rename(cls.ROOT / f"{token}.claimed")
+            claimed = folder.rename(cls.root() / f"{token}.claimed")
         except (OSError, ValueError):
             return None
         return cls(token, claimed, manifest)
 
     @classmethod
+    def forget(cls, token: str, user) -> None:
+        """Remove a preview of this user's that will not be confirmed (cancelled, or uploaded anew)."""
+        pending = cls.claim(token, user)
+        if pending is not None:
+            pending.discard()
+
+    @classmethod
     def sweep(cls) -> None:
         """Forget previews nobody confirmed."""
-        if not cls.ROOT.is_dir():
+        if not cls.root().is_dir():
             return
         too_old = time.time() - cls.MAX_AGE_SECONDS
-        for folder in cls.ROOT.iterdir():
+        for folder in cls.root().iterdir():
             try:
                 stale = folder.stat().st_mtime < too_old
             except FileNotFoundError:  # another request swept or confirmed it meanwhile
