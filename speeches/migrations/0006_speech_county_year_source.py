@@ -5,20 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('speeches', '0005_commitment_search_sequence'),
+        ("speeches", "0005_commitment_search_sequence"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='speech',
-            name='county',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='county_speeches', to='speeches.region', verbose_name='区县'),
+            model_name="speech",
+            name="county",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="county_speeches",
+                to="speeches.region",
+                verbose_name="区县",
+            ),
         ),
         migrations.AddField(
-            model_name='speech',
-            name='year_source',
-            field=models.CharField(blank=True, choices=[('date', '讲话日期'), ('title', '标题或题头'), ('congress', '人民代表大会届次'), ('plan', '今年的工作安排'), ('review', '上一年的工作回顾'), ('term', '五年工作回顾或五年规划'), ('party', '党的代表大会或全会届次'), ('opening', '开头的日期'), ('staff', '人工填写')], max_length=10, verbose_name='年份依据'),
+            model_name="speech",
+            name="year_source",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("date", "讲话日期"),
+                    ("title", "标题或题头"),
+                    ("congress", "人民代表大会届次"),
+                    ("plan", "今年的工作安排"),
+                    ("review", "上一年的工作回顾"),
+                    ("term", "五年工作回顾或五年规划"),
+                    ("party", "党的代表大会或全会届次"),
+                    ("opening", "开头的日期"),
+                    ("staff", "人工填写"),
+                ],
+                max_length=10,
+                verbose_name="年份依据",
+            ),
         ),
     ]
