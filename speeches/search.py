@@ -199,13 +199,64 @@ def speech_search_fields(title: str, text: str) -> dict[str, str]:
 # --- the index in the database ------------------------------------------------------------------
 
 # A tsvector may not exceed 1 MB; an indexed form this long (a few times any real speech) gets
-# none, and such rows are checked directly on every search instead.
+# none in its own row. It is indexed in parts instead, in a side table ({table}_search_part), each
+# part a tsvector over a run of the row's tokens no longer than PG_PART_BYTES: a term's tokens may
+# then lie in different parts, so a row matches when each required token is in one of its parts.
 PG_MAX_INDEXED_BYTES = 400_000
+PG_PART_BYTES = 200_000
 # PostgreSQL: each table's tsvector, the first column weighted A, the second D.
 _PG_WEIGHTED = {
     "speeches_commitment": ("search_targets", "search_text"),
     "speeches_speech": ("search_title", "search_text"),
 }
+
+
+def _part_table(table: str) -> str:
+    return f"{table}_search_part"
+
+
+def _postgres_parts_sql(table: str) -> list[str]:
+    """The side table of the rows too long for one tsvector, and the trigger that keeps it in step
+    in the same transaction as every insert, update, delete and truncate of the table."""
+    weighted, body = _PG_WEIGHTED[table]
+    parts = _part_table(table)
+    return [
+        f"CREATE TABLE IF NOT EXISTS {parts} (row_id bigint NOT NULL, part integer NOT NULL, vector tsvector NOT NULL)",
+        f"CREATE INDEX IF NOT EXISTS {parts}_row ON {parts} (row_id)",
+        f"CREATE INDEX IF NOT EXISTS {parts}_vector ON {parts} USING gin (vector)",
+        f"""CREATE OR REPLACE FUNCTION {parts}_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    DELETE FROM {parts} WHERE row_id = OLD.id;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE')
+     AND octet_length(NEW.{weighted}) + octet_length(NEW.{body}) > {PG_MAX_INDEXED_BYTES} THEN
+    -- The tokens in order, cut wherever the bytes so far pass another PG_PART_BYTES.
+    INSERT INTO {parts} (row_id, part, vector)
+    SELECT NEW.id, n, to_tsvector('simple'::regconfig, string_agg(token, ' ' ORDER BY i))
+    FROM (
+      SELECT token, i, (sum(octet_length(token) + 1) OVER (ORDER BY i)) / {PG_PART_BYTES} AS n
+      FROM unnest(string_to_array(NEW.{weighted} || ' ' || NEW.{body}, ' ')) WITH ORDINALITY AS t(token, i)
+    ) AS tokens
+    GROUP BY n;
+  END IF;
+  RETURN NULL;
+END
+$$""",
+        f"""CREATE OR REPLACE FUNCTION {parts}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE {parts};
+  RETURN NULL;
+END
+$$""",
+        f"DROP TRIGGER IF EXISTS {parts}_keep ON {table}",
+        f"CREATE TRIGGER {parts}_keep AFTER INSERT OR DELETE OR UPDATE OF {weighted}, {body} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {parts}_keep()",
+        f"DROP TRIGGER IF EXISTS {parts}_truncate ON {table}",
+        f"CREATE TRIGGER {parts}_truncate AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {parts}_truncate()",
+        # The rows already there: rewriting the columns fires the trigger.
+        f"UPDATE {table} SET {body} = {body} WHERE octet_length({weighted}) + octet_length({body}) > {PG_MAX_INDEXED_BYTES}",
+    ]
 
 
 def _postgres_index_sql(table: str) -> list[str]:
@@ -466,6 +517,10 @@ def ensure_search_index(connection) -> None:
                 if cursor.fetchone()[0] < 2:
                     for statement in _postgres_index_sql(table):
                         cursor.execute(statement)
+                cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname = %s", [f"{_part_table(table)}_keep"])
+                if not cursor.fetchone()[0]:
+                    for statement in _postgres_parts_sql(table):
+                        cursor.execute(statement)
 
 
 def _has_columns(connection, cursor, needs: dict[str, tuple[str, ...]]) -> bool:
@@ -500,6 +555,11 @@ def drop_search_index(connection) -> None:
         elif connection.vendor == "postgresql":
             for table in _PG_WEIGHTED:
                 cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+                parts = _part_table(table)
+                cursor.execute(f"DROP TRIGGER IF EXISTS {parts}_keep ON {table}")
+                cursor.execute(f"DROP TRIGGER IF EXISTS {parts}_truncate ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {parts}_keep(), {parts}_truncate()")
+                cursor.execute(f"DROP TABLE IF EXISTS {parts}")
 
 
 def rebuild_search_index(progress=None, batch_size: int = 2000) -> dict[str, int]:
@@ -840,13 +900,32 @@ def _sqlite_matches(queryset: QuerySet, index, expression, checks) -> QuerySet:
     return queryset.annotate(search_rank=rank)
 
 
+def _postgres_parts_match(table: str, parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """The ids of the rows indexed in parts that hold every token the query requires and none of
+    the tokens it excludes, each token looked for in all of a row's parts."""
+    parts = _part_table(table)
+    required = dict.fromkeys(token for term in parsed.terms for token in term.tokens)
+    excluded = [term.text for term in parsed.excluded if term.exact]
+    select = f"SELECT row_id FROM {parts} WHERE vector @@ %s::tsquery"
+    sql = " INTERSECT ".join([select] * len(required))
+    params = [f"'{token}'" for token in required]
+    if excluded:
+        sql += f" EXCEPT {select}"
+        params.append(" | ".join(f"'{token}'" for token in excluded))
+    return sql, params
+
+
 def _postgres_matches(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     """A stored tsvector ('simple') over the indexed form, with a GIN index; rows whose indexed
-    form is too long for a tsvector have none and are checked directly."""
+    form is too long for one tsvector have none and are found through their parts."""
     alias = queryset.query.get_initial_alias()
     tsquery = tsquery_expression(parsed)
+    parts, parts_params = _postgres_parts_match(queryset.model._meta.db_table, parsed)
     matches = _AliasedSQL(
-        "({alias}.search_vector @@ %s::tsquery OR {alias}.search_vector IS NULL)", alias, [tsquery], BooleanField()
+        f"({{alias}}.search_vector @@ %s::tsquery OR ({{alias}}.search_vector IS NULL AND {{alias}}.id IN ({parts})))",
+        alias,
+        [tsquery, *parts_params],
+        BooleanField(),
     )
     rank = _AliasedSQL(
         "coalesce(ts_rank_cd(%s::float4[], {alias}.search_vector, %s::tsquery, 1), 0)",
