@@ -273,9 +273,7 @@ def test_year_pages(client, three_places):
     assertContains(response, '<a href="/commitments/?year=2025">查看全部 3 条承诺</a>', html=True)
 
 
-@pytest.mark.parametrize(
-    "url", ["/speeches/999999/", "/cities/999999/", "/topics/no-such-topic/", "/years/1999/"]
-)
+@pytest.mark.parametrize("url", ["/speeches/999999/", "/cities/999999/", "/topics/no-such-topic/", "/years/1999/"])
 def test_what_is_not_in_the_archive_is_a_real_404_page(client, three_places, url):
     response = get(client, url, status=404)
     assertContains(response, "<h1>页面不存在</h1>", status_code=404, html=True)
