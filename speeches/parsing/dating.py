@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import cn2an
+
 from .commitments import NOTES, PLAN, REVIEW, named_context
 from .deadlines import five_year_plan_end
 from .structures import ParsedSection
@@ -66,7 +68,7 @@ _NPC_FIRST_SESSION = {
     14: 2023,
 }
 _NPC_TERM_YEARS = 5
-_CN = "〇一二三四五六七八九十"
+_CN = "一二三四五六七八九十"
 _NPC = re.compile(
     rf"第(?P<term>[{_CN}]{{1,3}})届全国人民代表大会第(?P<session>[{_CN}]{{1,2}})次会议(?P<since>以来的五年)?"
 )
@@ -117,7 +119,7 @@ def _years_of_part(section: ParsedSection, context: str | None) -> Iterator[tupl
     if heading and context in (PLAN, REVIEW):
         plan_review = _PLAN_REVIEW.search(heading)
         if plan_review and context == REVIEW:
-            yield five_year_plan_end(10 + _PLAN_ORDINAL.index(plan_review["plan"]) + 1) + 1, TERM, True
+            yield _plan_end(plan_review["plan"]) + 1, TERM, True
         years = [int(match["year"]) for match in _HEADING_YEAR.finditer(heading)]
         if years and named_context(heading) == context:
             if context == PLAN:
@@ -126,7 +128,7 @@ def _years_of_part(section: ParsedSection, context: str | None) -> Iterator[tupl
                 yield max(years) + 1, REVIEW_PART, True
     for paragraph in section.text.split("\n")[:_PARAGRAPHS_READ]:
         for match in _PLAN_YEAR.finditer(paragraph):
-            start = five_year_plan_end(10 + _PLAN_ORDINAL.index(match["plan"]) + 1) - 4
+            start = _plan_end(match["plan"]) - 4
             year = start if match["when"] in ("开局之年", "第一年", "起步之年") else start + 4
             said = int(match["year"]) if match["year"] else None
             if said is None or said == year:
@@ -142,22 +144,18 @@ def _years_of_part(section: ParsedSection, context: str | None) -> Iterator[tupl
                 yield year, PLAN_PART, False
 
 
+def _plan_end(ordinal: str) -> int:
+    """The last year of the plan “十一五” … “十九五” names by its second digit."""
+    return five_year_plan_end(10 + _PLAN_ORDINAL.index(ordinal) + 1)
+
+
 def _congress_year(front: str) -> int | None:
     match = _NPC.search(front)
     if not match:
         return None
-    term, session = _cn_number(match["term"]), _cn_number(match["session"])
+    term, session = int(cn2an.cn2an(match["term"], "smart")), int(cn2an.cn2an(match["session"], "smart"))
     first = _NPC_FIRST_SESSION.get(term or 0)
     if first is None or not session or session > _NPC_TERM_YEARS:
         return None
     # "第十届全国人民代表大会第一次会议以来的五年": the term under review has ended.
     return first + _NPC_TERM_YEARS if match["since"] else first + session - 1
-
-
-def _cn_number(text: str) -> int | None:
-    """一 … 九十九, as congress terms and sessions are written."""
-    if "十" not in text:
-        return _CN.index(text) if len(text) == 1 and text != "〇" else None
-    tens, _, units = text.partition("十")
-    value = (_CN.index(tens) if tens else 1) * 10 + (_CN.index(units) if units else 0)
-    return value if value < 100 else None

@@ -251,23 +251,25 @@ class Server:
 
 
 @contextmanager
-def gunicorn(archive: ScratchArchive, static_root: Path, workers: int = 2, threads: int = 2) -> Iterator[Server]:
-    """gunicorn with the project's config, production settings, on a free port of 127.0.0.1."""
+def gunicorn(
+    archive: ScratchArchive, static_root: Path, workers: int = 2, threads: int = 2, name: str = "gunicorn", **env: str
+) -> Iterator[Server]:
+    """gunicorn with the project's config, production settings, on a free port of 127.0.0.1; `env`
+    adds to or overrides the settings (the cache, the API's rate)."""
     port = free_port()
-    log = archive.workdir / "gunicorn.log"
-    process = archive.popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        log,
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_STATIC_ROOT=str(static_root),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY=str(workers),
-        GUNICORN_THREADS=str(threads),
+    log = archive.workdir / f"{name}.log"
+    settings = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": PRODUCTION_SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": str(workers),
+        "GUNICORN_THREADS": str(threads),
         # Every request of these tests comes from 127.0.0.1: the API's per-address limit would count them all.
-        DJANGO_API_THROTTLE_RATE="100000/minute",
-    )
+        "DJANGO_API_THROTTLE_RATE": "100000/minute",
+    }
+    process = archive.popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"], log, **(settings | env))
     server = Server(f"http://127.0.0.1:{port}", log, process)
     try:
         deadline = time.monotonic() + 90

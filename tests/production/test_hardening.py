@@ -4,22 +4,16 @@ all share (a file cache by default, the database's cache table or Redis when DJA
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from archive.settings import cache_config
 
-from .conftest import PRODUCTION_SECRET_KEY, ROOT, ScratchArchive, Server, base_env, free_port
+from .conftest import ROOT, base_env, gunicorn
 
 SQLITE = {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/archive/archive.sqlite3"}
 POSTGRES = {"ENGINE": "django.db.backends.postgresql", "NAME": "archive", "HOST": "db.internal", "PORT": 5432}
@@ -83,46 +77,6 @@ def test_the_database_cache_table_is_made_by_migrating(scratch_archive):
 # --- one count for every process --------------------------------------------------------------
 
 
-@contextmanager
-def production_server(archive: ScratchArchive, static_root: Path, name: str, **env: str) -> Iterator[Server]:
-    """gunicorn (one worker) with production settings; `env` may set the cache and the rate."""
-    port = free_port()
-    log = archive.workdir / f"{name}.log"
-    process = archive.popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        log,
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=PRODUCTION_SECRET_KEY,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_STATIC_ROOT=str(static_root),
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        WEB_CONCURRENCY="1",
-        GUNICORN_THREADS="1",
-        **env,
-    )
-    server = Server(f"http://127.0.0.1:{port}", log, process)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise AssertionError(f"gunicorn exited ({process.returncode}):\n{log.read_text()}")
-            with suppress(OSError):
-                if server.get("/healthz", timeout=5)[0] == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise AssertionError(f"gunicorn did not answer /healthz:\n{log.read_text()}")
-            time.sleep(0.3)
-        yield server
-    finally:
-        with suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def redis_url() -> str:
     # A prefix of this test's own: other runs of the suite may use the same Redis.
     return f"{REDIS}?key_prefix=test-{uuid.uuid4().hex}"
@@ -135,8 +89,8 @@ def test_two_server_processes_share_one_count_per_address(scratch_archive, colle
     if cache != "default":
         env["DJANGO_CACHE_URL"] = redis_url() if cache == "redis" else cache
     with (
-        production_server(archive, collected_static, "first", **env) as first,
-        production_server(archive, collected_static, "second", **env) as second,
+        gunicorn(archive, collected_static, 1, 1, "first", **env) as first,
+        gunicorn(archive, collected_static, 1, 1, "second", **env) as second,
     ):
         # Each process alone has seen fewer requests than the limit; together they have seen more.
         answers = [(first if n % 2 == 0 else second).get("/api/topics/") for n in range(7)]
