@@ -122,6 +122,7 @@ class _Gazetteer:
     parent: dict[str, str | None]
     level: dict[str, int]
     full_name: dict[str, str]
+    county_cities: frozenset[str]
 
 
 def _reads_apart(name: str, stem: str) -> bool:
@@ -207,6 +208,10 @@ def _gazetteer() -> _Gazetteer:
         parent={region.code: region.parent_code for region in regions},
         level={region.code: region.level for region in regions},
         full_name={region.code: region.name for region in regions},
+        # 天门, 潜江, 恩施: short names of county-level cities are places, not ordinary words.
+        county_cities=frozenset(
+            region.short_name for region in regions if region.level == COUNTY and region.name.endswith("市")
+        ),
     )
 
 
@@ -329,8 +334,9 @@ def _read(text: str, gazetteer: _Gazetteer) -> _Reading:
                 before + 1 < len(taken) and starts[before + 1] < end
             )
             if not overlaps and read_length(start, end, name):
-                counts[key] = 1
-                break
+                counts[key] += 1
+                if key not in gazetteer.county_cities:
+                    break
     return _Reading(counts, voice_words)
 
 
@@ -396,7 +402,8 @@ def _count_votes(mentions: Counter[str], gazetteer: _Gazetteer) -> _Votes:
         if place:
             votes.add(place, name.weight * mentions[name.text])
 
-    # Weak names vote once, for a city named strongly or pointed to by two of them,
+    # Weak names vote once (a county-level city's as often as it is read as one), for a city named
+    # strongly or pointed to by two of them,
     # or for a county ruled by its province when that province is named.
     siblings = Counter(city for name in weak for city in {candidate.city for candidate in name.candidates} if city)
     context = votes.copy()
@@ -409,7 +416,7 @@ def _count_votes(mentions: Counter[str], gazetteer: _Gazetteer) -> _Votes:
         )
         place = backed[0] if len(backed) == 1 else _best_supported(backed, context) if backed else None
         if place:
-            votes.add(place, WEAK)
+            votes.add(place, WEAK * mentions[name.text])
     return votes
 
 
@@ -468,6 +475,7 @@ _BODY_LEVEL = {
 class _Speaker:
     level: str  # NATION, PROVINCE_BODY, CITY_BODY or COUNTY_BODY
     name: str  # the place the declaration names ("深圳市"), or "" for "我代表市人民政府"
+    body: str = ""  # 市, 州, 区 … as the declaration says it
 
 
 def _speaker(text: str, title: str) -> _Speaker | None:
@@ -482,7 +490,7 @@ def _speaker(text: str, title: str) -> _Speaker | None:
         if match.groupdict().get("office"):
             return _Speaker(CITY_BODY, match["name"])  # a league's 行政公署 governs at the level of a city
         body = match["body"]
-        return _Speaker(_BODY_LEVEL[body], f"{match['name']}{body}" if match["name"] else "")
+        return _Speaker(_BODY_LEVEL[body], f"{match['name']}{body}" if match["name"] else "", body)
     return None
 
 
@@ -491,11 +499,12 @@ def _named_place(speaker: _Speaker, gazetteer: _Gazetteer) -> _Candidate | None:
     if not speaker.name:
         return None
     wanted = {PROVINCE_BODY: PROVINCE, CITY_BODY: CITY, COUNTY_BODY: COUNTY}[speaker.level]
-    for text in (speaker.name, speaker.name[:-1]):
-        name = gazetteer.names.get(text)
-        matches = [candidate for candidate in name.candidates if candidate.level == wanted] if name else []
-        if len(matches) == 1:
-            return matches[0]
+    for level in (wanted, COUNTY) if speaker.body == "市" else (wanted,):  # 恩施市 is a county-level city
+        for text in (speaker.name, speaker.name[:-1]):
+            name = gazetteer.names.get(text)
+            matches = [candidate for candidate in name.candidates if candidate.level == level] if name else []
+            if len(matches) == 1:
+                return matches[0]
     return None
 
 
@@ -545,11 +554,13 @@ def _place_of_speaker(speaker: _Speaker, votes: _Votes, gazetteer: _Gazetteer) -
     if speaker.level == COUNTY_BODY:
         county = named.code if named else _clear_winner(votes.counties)
         if county:
-            city = gazetteer.parent[county]
-            if gazetteer.level.get(city) == CITY:
-                return Placement(city, gazetteer.parent[city], county)
-            return Placement(None, city, county)  # a county ruled by its province: 济源市, 仙桃市
+            return _county_placement(county, gazetteer)
+    if named is not None and named.level == COUNTY:
+        return _county_placement(named.code, gazetteer)
     city = named.city if named and named.level == CITY else _clear_winner(votes.cities)
+    county_city = _county_city(city, votes, gazetteer) if speaker.body == "市" and named is None else None
+    if county_city:
+        return _county_placement(county_city, gazetteer)
     if city is None or (named is None and votes.cities[city] * 2 < votes.provinces[gazetteer.parent[city]]):
         # The cities named are many and none stands out: the province the text belongs to, if one does.
         return Placement(None, _clear_winner(votes.provinces))
@@ -563,3 +574,29 @@ def place_name(placement: Placement) -> str:
         city = names.get(placement.city_code or "", "")
         return f"{city}{names[placement.county_code]}"
     return names.get(placement.city_code or placement.province_code or "", "")
+
+
+def _county_placement(county: str, gazetteer: _Gazetteer) -> Placement:
+    city = gazetteer.parent[county]
+    if gazetteer.level.get(city) == CITY:
+        return Placement(city, gazetteer.parent[city], county)
+    return Placement(None, city, county)  # a county ruled by its province: 济源市, 仙桃市
+
+
+def _county_city(city: str | None, votes: _Votes, gazetteer: _Gazetteer) -> str | None:
+    """The county-level city a "我代表市人民政府" report is of, when it is not a prefecture's.
+
+    天门 and 潜江 are ruled by their province: a report naming them more than any city is theirs.
+    恩施市 lies in a 州, whose own report would say "州人民政府": a 市 speaking inside it is the
+    county-level city it names most.
+    """
+    named = [code for code in votes.counties if gazetteer.full_name[code].endswith("市")]
+    best = max(named, key=votes.counties.__getitem__, default=None)
+    if best is None or votes.counties[best] < ENOUGH:
+        return None
+    parent = gazetteer.parent[best]
+    if gazetteer.level.get(parent) == PROVINCE:
+        return best if city is None or votes.counties[best] > votes.cities[city] else None
+    if city == parent and not gazetteer.full_name[parent].endswith("市"):
+        return best
+    return None

@@ -226,3 +226,21 @@ def test_every_national_report_is_dated_and_placed_nowhere(path):
     speech = extract(parse_document(path.read_bytes(), path.name)[0])
     assert speech.year == int(re.search(r"_(\d{4})\.txt$", path.name)[1])
     assert (speech.city_code, speech.province_code) == (None, None)
+
+
+def test_a_county_level_city_ruled_by_its_province_is_placed_as_itself_not_in_a_neighbour():
+    text = (
+        "各位代表：\n\n现在，我代表市人民政府，向大会报告工作。\n\n"
+        "过去一年，天门经济总量稳步增长，增速居湖北前列，天门高新区获批。加强与武汉的合作，融入武汉都市圈。\n\n"
+        "今年天门要打造现代农业强市，天门籍企业家回乡投资，天门要抓好招商。全市要加快发展。"
+    )
+    assert place(read(text)) == ("天门市", None, "湖北省")
+
+
+def test_a_city_speaking_inside_an_autonomous_prefecture_is_the_county_level_city_it_names():
+    text = (
+        "各位代表：\n\n现在，我代表市人民政府，向大会报告工作。\n\n"
+        "恩施市地区生产总值增长6%，恩施市获评省级文明城市。在州委、州政府的领导下，恩施发展加快。\n\n"
+        "今年恩施市要加快建设州域中心城市，恩施市要抓好旅游。全市要加快发展。"
+    )
+    assert place(read(text)) == ("恩施市", "恩施土家族苗族自治州", "湖北省")
