@@ -44,13 +44,17 @@ _PRE_QUALIFIERS = (
 )
 _POST_QUALIFIERS = "以上|以下|左右|以内|之内|上下"
 _RANGE = r"[—–\-~～]+|至|到"
+# A rate keeps what it is per: 15万吨/日, 3000立方米/小时.
+_PER = r"/(?:日|天|年|小时|时|秒|月|人|户)"
+# "2×66万千瓦": so many units of that size, the amount being their total.
+_TIMES = re.compile(r"(?P<count>\d{1,3})\s*[×xX*]\s*$")
 
 # Starts at the number so the regex engine can skip ahead to digits; what precedes is checked after.
 _AMOUNT = re.compile(
     rf"(?P<num>{_NUMBER}|{_CN_NUMBER})(?:(?P<percent>%)|(?:万亿|亿|万)(?=(?:{_RANGE})\d))?"
     rf"(?:(?P<range>{_RANGE})(?P<num_max>{_NUMBER}|{_CN_NUMBER}))?"
     r"(?P<approx>多|余)?"
-    rf"(?P<unit>(?:(?:{_MULTIPLIERS})(?:多|余)?)?(?:{'|'.join(map(re.escape, _UNIT_WORDS))})|%|‰"
+    rf"(?P<unit>(?:(?:{_MULTIPLIERS})(?:多|余)?)?(?:{'|'.join(map(re.escape, _UNIT_WORDS))})(?:{_PER})?|%|‰"
     rf"|(?P<bare>{_MULTIPLIERS})(?:多|余)?)?"
     rf"(?P<post>{_POST_QUALIFIERS})?"
 )
@@ -162,7 +166,14 @@ def _measured_amounts(text: str, quoted: list[tuple[int, int]]) -> Iterator[Foun
         value = _number(number)
         if value is None:
             continue
-        value_max = _number(_split_multiplier(match["num_max"])[0]) if match["num_max"] else None
+        times = _TIMES.search(text, max(0, start - 6), start)
+        if times:
+            value *= int(times["count"])
+            value_max_factor = int(times["count"])
+            start = times.start()
+        else:
+            value_max_factor = 1
+        value_max = _number(_split_multiplier(match["num_max"])[0]) * value_max_factor if match["num_max"] else None
         if percent:
             unit = unit or "%"
         unit = multiplier + unit.replace("多", "").replace("余", "")

@@ -176,7 +176,9 @@ _DEADLINE_PREFIX = re.compile(r"^(?:\d{1,2}月(?:份|底|末)?(?:前|之前|以�
 
 # A clause that goes on about the amount before it: 增长6%, 比上年增长, 占全市的比重超过60%, 其中…
 _CONTINUATION = re.compile(
-    r"^(?:同比|比(?![重例较])|年均|平均每年|每年|分别|其中|即|占|增长|下降|提高|降低|增加|减少|上涨|增速|等等?$)"
+    r"^(?:同比|比(?![重例较])|年均|平均每年|每年|分别|其中|即|占|增长|下降|提高|降低|增加|减少|上涨|增速|等等?$"
+    # "地区生产总值增长6%，达到3200亿元": the level the same indicator reaches.
+    r"|(?:总量|规模)?(?:达到|达|突破)(?=\d))"
 )
 # A clause that only leads into the next one: 其中，农业总产值增长4%.
 _CONNECTIVE = re.compile(r"^(?:其中|同时|此外|另外|包括|即|主要是)$")

@@ -163,3 +163,13 @@ def test_chinese_percent_and_large_numerals_with_qualifiers():
 def test_a_chinese_numeral_with_wan_inside_yi_keeps_its_value():
     assert amounts("棉布一亿一千万公尺") == [(Decimal(110000000), "公尺", None, None)]
     assert amounts("总投资一百四十五亿七千七百万元") == [(Decimal(14577000000), "元", None, None)]
+
+
+def test_a_rate_keeps_what_it_is_per():
+    assert amounts("新增污水处理能力15万吨/日") == [(Decimal(15), "万吨/日", None, None)]
+    assert amounts("供水能力达到3000立方米/小时") == [(Decimal(3000), "立方米/小时", None, "达到")]
+
+
+def test_so_many_units_of_a_size_are_their_total():
+    assert amounts("建设2×66万千瓦燃煤发电机组") == [(Decimal(132), "万千瓦", None, None)]
+    assert amounts("新建2×35万千瓦机组") == [(Decimal(70), "万千瓦", None, None)]

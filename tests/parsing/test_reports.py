@@ -244,3 +244,10 @@ def test_a_city_speaking_inside_an_autonomous_prefecture_is_the_county_level_cit
         "今年恩施市要加快建设州域中心城市，恩施市要抓好旅游。全市要加快发展。"
     )
     assert place(read(text)) == ("恩施市", "恩施土家族苗族自治州", "湖北省")
+
+
+def test_the_level_an_indicator_reaches_stays_with_its_growth_rate():
+    speech = read("二、2024年工作安排\n\n主要预期目标是：地区生产总值增长6%，达到3200亿元；一般公共预算收入增长5%。")
+    gdp = next(commitment for commitment in speech.commitments if "3200亿元" in commitment.text)
+    assert gdp.text == "地区生产总值增长6%，达到3200亿元"
+    assert [(float(target.value), target.unit) for target in gdp.targets] == [(6.0, "%"), (3200.0, "亿元")]
