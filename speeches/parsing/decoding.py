@@ -97,7 +97,7 @@ def _looks_like_chinese(text: str) -> bool:
 # repeated letter gives a run as long as the file. The limits below leave a wide margin.
 
 _WINDOW = 20_000
-_WINDOWS = 8  # spread over the text, so a long file costs no more than 160,000 characters
+_WINDOWS = 4  # spread over the text, so a long file costs no more than 80,000 characters
 _MAX_RUN = 200
 _MIN_CHINESE = 0.3
 _MIN_COMMON = 0.9
@@ -107,17 +107,17 @@ _MIN_DISTINCT = 20
 _WHITESPACE = re.compile(r"\s+")
 
 
-def _is_chinese(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
+_CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
-def _is_common(ch: str) -> bool:
-    """One of GB2312's first-level characters, the 3,755 most used in Chinese writing."""
-    try:
-        encoded = ch.encode("gb2312")
-    except UnicodeEncodeError:
-        return False
-    return 0xB0 <= encoded[0] <= 0xD7
+def _first_level_characters() -> frozenset[str]:
+    """GB2312's first-level characters (rows 0xB0-0xD7), the 3,755 most used in Chinese writing."""
+    cells = bytes(byte for row in range(0xB0, 0xD8) for cell in range(0xA1, 0xFF) for byte in (row, cell))
+    return frozenset(cells.decode("gb2312", "ignore"))
+
+
+# Looked up once per character of a window: a set, not an encoding attempt per character.
+_COMMON = _first_level_characters()
 
 
 def _windows(text: str) -> list[str]:
@@ -148,10 +148,26 @@ def check_language(text: str, name: str) -> str:
 def _not_language(visible: str) -> str | None:
     if not visible:
         return None
-    chinese = [ch for ch in visible if _is_chinese(ch)]
+    # One count of the window's characters answers every question about which characters it holds.
+    counts = Counter(visible)
+    chinese = {ch: count for ch, count in counts.items() if _CHINESE.match(ch)}
+    total = sum(chinese.values())
+    if total < _MIN_CHINESE * len(visible):
+        return "汉字太少"
+    if total >= 200 and sum(count for ch, count in chinese.items() if ch in _COMMON) < _MIN_COMMON * total:
+        return "大多是生僻字，像是乱码或随机数据"
+    if total >= 2000 and sum(sorted(chinese.values(), reverse=True)[:50]) < _MIN_TOP50 * total:
+        return "字频分布像随机数据"
+    if len(visible) >= 2000:
+        if len(counts) < _MIN_DISTINCT:
+            return "只有少数几个字符反复出现"
+        if len(set(itertools.pairwise(visible))) < _MIN_PAIR_VARIETY * (len(visible) - 1):
+            return "同一段文字反复出现"
+    return None
+    chinese = _CHINESE.findall(visible)
     if len(chinese) < _MIN_CHINESE * len(visible):
         return "汉字太少"
-    if len(chinese) >= 200 and sum(1 for ch in chinese if _is_common(ch)) < _MIN_COMMON * len(chinese):
+    if len(chinese) >= 200 and sum(1 for ch in chinese if ch in _COMMON) < _MIN_COMMON * len(chinese):
         return "大多是生僻字，像是乱码或随机数据"
     if len(chinese) >= 2000:
         top50 = sum(count for _, count in Counter(chinese).most_common(50))
