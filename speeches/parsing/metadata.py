@@ -209,6 +209,8 @@ def _split_front(paragraphs: list[str]) -> tuple[list[str], list[str]]:
     """Header lines (before the salutation) and the opening (the first body paragraphs after it)."""
     for index, paragraph in enumerate(paragraphs[:_HEADER_LIMIT]):
         match = _SALUTATION.search(paragraph[:_OPENING_CHARS])
+        if not match and len(paragraph) > _OPENING_CHARS and "。" in paragraph:
+            break  # prose has begun: a "各位代表，" further on addresses the hearers mid-speech
         if match:
             header = [*paragraphs[:index], paragraph[: match.start()]]
             rest = paragraph[match.end() :].strip()

@@ -251,3 +251,10 @@ def test_the_level_an_indicator_reaches_stays_with_its_growth_rate():
     gdp = next(commitment for commitment in speech.commitments if "3200亿元" in commitment.text)
     assert gdp.text == "地区生产总值增长6%，达到3200亿元"
     assert [(float(target.value), target.unit) for target in gdp.targets] == [(6.0, "%"), (3200.0, "亿元")]
+
+
+def test_an_address_to_the_hearers_in_the_middle_of_the_prose_does_not_make_the_review_a_header():
+    review = "2023年全市地区生产总值增长5.5%。" + "新签约亿元以上项目88个，完成投资520亿元，规划至2035年。" * 20
+    text = f"{review}\n\n各位代表，市政府高度重视民生实事。\n\n二、2024年工作安排\n\n今年要完成投资600亿元以上。"
+    speech = read(text)
+    assert (speech.year, speech.year_source) == (2024, PLAN_PART)
