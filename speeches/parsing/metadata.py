@@ -86,6 +86,8 @@ _MEETING_TASK = re.compile(r"会议的?主要(?:任务|内容)是[，,]?(?P<task
 _TASK_VERBS = re.compile(
     r"^(?:(?:安排|部署|总结|研究|动员|推进|交流|回顾|分析)+(?:前一阶段|上半年|当前|今年|下一步)?的?)+"
 )
+# A record copied from a web page labels its fields: "标题：高阳县2015年政府工作报告".
+_LABEL = re.compile(r"^(?:标题|题目|文章标题)[:：]\s*")
 _SPACED = re.compile(r"(?<=[\u4e00-\u9fff])[ \u3000]+(?=[\u4e00-\u9fff])")
 _TITLE_LIKE = re.compile(rf"(?:{_SPEECH_KIND}|报告[（(]草案[）)])$")
 _MAX_TITLE = 100
@@ -114,7 +116,7 @@ class SpeechMetadata:
 
 def read_metadata(heading: str | None, paragraphs: list[str]) -> SpeechMetadata:
     """What the heading and header lines tell about a speech (see the module docstring)."""
-    heading = unspaced(heading or "")
+    heading = _LABEL.sub("", unspaced(heading or ""))
     header, opening = _split_front(paragraphs)
     front = [heading, *header] if heading else header
 

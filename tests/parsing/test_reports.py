@@ -258,3 +258,8 @@ def test_an_address_to_the_hearers_in_the_middle_of_the_prose_does_not_make_the_
     text = f"{review}\n\n各位代表，市政府高度重视民生实事。\n\n二、2024年工作安排\n\n今年要完成投资600亿元以上。"
     speech = read(text)
     assert (speech.year, speech.year_source) == (2024, PLAN_PART)
+
+
+def test_a_title_labelled_as_in_a_web_record_loses_its_label():
+    text = "标题：示例县2015年政府工作报告\n\n各位代表：\n\n现在，我代表县人民政府向大会报告工作。\n\n今年要完成投资100亿元以上。"
+    assert read(text).title == "示例县2015年政府工作报告"
