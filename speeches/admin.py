@@ -156,7 +156,10 @@ class SpeechAdmin(admin.ModelAdmin):
     import_template = "admin/speeches/speech/import.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_counts()
+        rows = super().get_queryset(request).with_counts()
+        if request.resolver_match and request.resolver_match.url_name == "speeches_speech_changelist":
+            rows = rows.without_text()  # a list of titles needs none of a speech's texts
+        return rows
 
     @admin.display(description="承诺数", ordering="commitment_count")
     def commitment_count(self, speech: Speech) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 
@@ -65,7 +66,14 @@ class SpeechQuerySet(models.QuerySet):
         return self.filter(city=region)
 
     def with_counts(self) -> SpeechQuerySet:
-        return self.annotate(commitment_count=Count("commitments", distinct=True))
+        # A subquery, not Count over a join: grouping by a speech's columns would group by its full
+        # texts (SQLite), and a join would multiply rows beside a search's full-text join.
+        counted = (
+            Commitment.objects.filter(speech=OuterRef("pk")).order_by().values("speech").annotate(number=Count("pk"))
+        )
+        return self.annotate(
+            commitment_count=Coalesce(Subquery(counted.values("number"), output_field=IntegerField()), 0)
+        )
 
     def for_listing(self) -> SpeechQuerySet:
         return self.select_related("city", "county", "province", "primary_topic").with_counts()

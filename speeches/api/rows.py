@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch
 
 from ..models import Commitment, Speech, Topic
 from ..search import ParsedQuery, parse_query, search_commitments, search_speeches
@@ -29,20 +28,10 @@ def search_terms(value: str | None) -> tuple[str, ParsedQuery | None]:
     return q, (parse_query(q) if q else None)
 
 
-def commitment_count() -> Coalesce:
-    # A subquery, not Count over a join: it stays right beside a search's full-text join.
-    counted = Commitment.objects.filter(speech=OuterRef("pk")).order_by().values("speech").annotate(number=Count("pk"))
-    return Coalesce(Subquery(counted.values("number"), output_field=IntegerField()), 0)
-
-
 def speech_rows(parsed: ParsedQuery | None = None):
     """Speeches with their place, topics and commitment count; the matches of `parsed` if given."""
     rows = search_speeches(parsed) if parsed is not None else Speech.objects.defer(*_LONG_FIELDS).by_date()
-    return (
-        rows.select_related("city", "county", "province")
-        .prefetch_related("topics")
-        .annotate(commitment_count=commitment_count())
-    )
+    return rows.select_related("city", "county", "province").prefetch_related("topics").with_counts()
 
 
 def speech_documents(rows=None):
@@ -50,7 +39,7 @@ def speech_documents(rows=None):
     `rows` (a speech_rows() queryset, filtered) chooses which; all of them by default."""
     if rows is None:
         rows = Speech.objects.defer("original_text", "search_title", "search_text", "search_folded")
-        rows = rows.select_related("city", "county", "province").annotate(commitment_count=commitment_count())
+        rows = rows.select_related("city", "county", "province").with_counts()
     return rows.prefetch_related(
         "topics",
         "sections",
