@@ -139,14 +139,23 @@ def _words(folded: str) -> list[str]:
 def _search_mode(words: Iterable[str]) -> list[str]:
     """What jieba's search mode makes of words already cut: each word, and its two- and
     three-character parts that are words of jieba's dictionary."""
+    words = list(words)
+    # fold() keeps lengths, so the words' folded forms are slices of one folded string.
+    folded = fold("".join(words))
     dictionary = jieba.dt.FREQ
     found = []
+    start = 0
     for word in words:
         for size in (2, 3):
             if len(word) > size:
-                found.extend(part for i in range(len(word) - size + 1) if dictionary.get(part := word[i : i + size]))
-        found.append(word)
-    return [word for word in map(fold, found) if _CJK_WORD.fullmatch(word)]
+                found.extend(
+                    folded[start + i : start + i + size]
+                    for i in range(len(word) - size + 1)
+                    if dictionary.get(word[i : i + size])
+                )
+        found.append(folded[start : start + len(word)])
+        start += len(word)
+    return [word for word in found if _CJK_WORD.fullmatch(word)]
 
 
 def commitment_search_fields(
