@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .outline import MARKER
+from .outline import MARKER, NUMERALS
 
 # Full-width ASCII forms that are not Chinese punctuation: digits, letters and the
 # signs that appear inside amounts. ，。：；！？（）“” stay as they are.
@@ -37,8 +37,30 @@ _PARAGRAPH_BREAK = re.compile(r"(?<=\S)[\u3000]{2,}|(?<=[。！？”）])[ \u30
 # A marked heading followed, after a space, by its body: "一、肯定成绩…新思路 去年，我们…".
 _RUN_IN_HEADING = re.compile(rf"^(\s*{MARKER}[^。！？\s]{{2,60}}?)[\s\u3000]+(?=\S{{8}})")
 
+# A page number a PDF prints between dashes ("— 8 —", "－12－", "-12-"), copied into the text
+# alone on a line or inside a sentence ("依法保护企业家—11—权益"). A dash with a digit, a per cent
+# sign or another dash beside it is a range ("2023—2025年", "6%—7%", "3—5个") or a quotation
+# dash ("——"), and a hyphen between letters and digits is part of a name ("COVID-19-"): none of
+# them is a page mark.
+_PAGE_DASH = "—―–-"  # after width folding, "－" is "-"
+_PAGE_MARK = re.compile(
+    rf"(?<![\d%.A-Za-z{_PAGE_DASH}])[{_PAGE_DASH}][ \t]*\d{{1,3}}[ \t]*[{_PAGE_DASH}](?![\d%A-Za-z{_PAGE_DASH}])"
+)
 
-@dataclass
+# A whole report on one line (a PDF's text copied without its line breaks) is cut before each
+# marker of a part (一、 （一） 1. （1） 第一，) standing after the end of a sentence, a space or
+# a page mark: each then starts a line of its own, as in the report with its line breaks. "一是"
+# is left inside its paragraph, where reports write it. Shorter lines are paragraphs, which may
+# well hold "。（一）" of their own.
+_ONE_LINE_REPORT = 1000
+_PART_MARKER = (
+    rf"(?:[{NUMERALS}]{{1,3}}、|[（(][{NUMERALS}]{{1,3}}[）)]|[（(]\d{{1,2}}[）)]|\d{{1,2}}(?:、|[.．](?!\d))"
+    rf"|第[{NUMERALS}]{{1,3}}[，、,])"
+)
+_PART_BREAK = re.compile(rf"(?<=[。！？；\s{_PAGE_DASH}])(?={_PART_MARKER}[^{NUMERALS}\s])")
+
+
+@dataclass(slots=True)  # one per line of a file: a file may hold hundreds of thousands
 class Line:
     raw: str  # as decoded (one physical line, or one paragraph of a one-line speech)
     text: str  # clean form; "" for a blank line
@@ -49,13 +71,15 @@ def physical_lines(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     lines = []
     for line in text.split("\n"):
-        lines.extend(_PARAGRAPH_BREAK.split(line) if len(line) > 200 else [line])
+        for part in _PARAGRAPH_BREAK.split(line) if len(line) > 200 else [line]:
+            lines.extend(_PART_BREAK.split(part) if len(part) > _ONE_LINE_REPORT else [part])
     return lines
 
 
 def clean_line(raw: str) -> str:
     """The clean form of one line (see the module docstring)."""
     line = raw.translate(_TRANSLATE)
+    line = _PAGE_MARK.sub("", line)
     line = _RUN_IN_HEADING.sub(lambda m: m.group(1) + "\n", line)
     return "\n".join(_clean_spaces(part) for part in line.split("\n"))
 
@@ -115,11 +139,16 @@ _FOOTER_START = re.compile(
 _FOOTER_PROSE = 60
 
 
+_CHROME_WORDS_MAX = 200
+
+
 def is_chrome(line: str) -> bool:
     if not line:
         return False
     if _CHROME_LINE.match(line):
         return True
+    if len(line) > _CHROME_WORDS_MAX:
+        return False  # a button bar is a handful of words; a long line is not split into millions
     words = line.replace("【", " 【 ").replace("】", " 】 ").replace("：", " ").replace(":", " ").split()
     return bool(words) and all(word in _CHROME_WORDS for word in words)
 
@@ -172,34 +201,66 @@ _ENDS_UNFINISHED = tuple("的和与及或把被将对为从向")
 _STARTS_UNFINISHED = re.compile(r"^是[：:，,]")
 
 
-def _continues(previous: str, line: str) -> bool:
+class _Paragraph:
+    """A paragraph being joined from lines, with what `_continues` reads of it kept up to date.
+
+    Joining by `paragraph += line` copies the whole paragraph for every line, quadratic in a
+    paragraph of many short lines (a PDF's text cut at every line); the pieces are joined once.
+    """
+
+    # Markers and dashes are read at the start: a few characters (spaces inside a line are at
+    # most single, lines never start or end with one), far fewer than this.
+    _HEAD = 32
+
+    def __init__(self, line: str) -> None:
+        self.pieces = [line]
+        self.head = line[: self._HEAD]
+        self.length = len(line)
+        self.full_stop = "。" in line
+        self.prose = bool(_PROSE.search(line))
+
+    def add(self, line: str) -> None:
+        self.pieces.append(line)
+        if len(self.head) < self._HEAD:
+            self.head = (self.head + line)[: self._HEAD]
+        self.length += len(line)
+        self.full_stop = self.full_stop or "。" in line
+        self.prose = self.prose or bool(_PROSE.search(line))
+
+    @property
+    def last(self) -> str:
+        return self.pieces[-1][-1]  # lines are never empty
+
+
+def _continues(previous: _Paragraph, line: str) -> bool:
     """Whether `line` is the rest of a sentence that a line break cut after `previous`."""
     if line.startswith(_STARTS_CLOSED):
         return True  # no line starts with a comma or a full stop
     if _MARKED.match(line) or _NOTES_HEADING.match(line):
         return False
-    if previous.endswith(_ENDS_OPEN) or _STARTS_UNFINISHED.match(line):
+    last = previous.last
+    if last in _ENDS_OPEN or _STARTS_UNFINISHED.match(line):
         return True
-    if previous.endswith(_ENDS_SENTENCE):
+    if last in _ENDS_SENTENCE:
         return False
-    if len(line) <= 2 or previous.endswith(_ENDS_UNFINISHED):
+    if len(line) <= 2 or last in _ENDS_UNFINISHED:
         return True  # "政府工作报" / "告", "在全省位" / "次。"
-    if previous.startswith(_DASH) and line.endswith("上") and len(line) <= 30:
+    if previous.head.startswith(_DASH) and line.endswith("上") and len(line) <= 30:
         return True  # a date line cut in two: "——2026年1月26日在广东省第十四届" / "人民代表大会第五次会议上"
-    if _MARKED.match(previous):
+    if _MARKED.match(previous.head):
         # A marked heading stands alone; a marked paragraph ("(六)…工作。对已经…重点") was cut.
-        return "。" in previous
-    return bool(_PROSE.search(previous)) or len(previous) >= 40
+        return previous.full_stop
+    return previous.prose or previous.length >= 40
 
 
 def repair_paragraphs(lines: list[str]) -> list[str]:
     """Join sentences that line breaks (and the blank lines around them) cut apart."""
-    paragraphs: list[str] = []
+    paragraphs: list[_Paragraph] = []
     for line in lines:
         if not line:
             continue
         if paragraphs and _continues(paragraphs[-1], line):
-            paragraphs[-1] += line
+            paragraphs[-1].add(line)
         else:
-            paragraphs.append(line)
-    return paragraphs
+            paragraphs.append(_Paragraph(line))
+    return ["".join(paragraph.pieces) for paragraph in paragraphs]

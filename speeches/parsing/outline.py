@@ -9,6 +9,7 @@ or an amount such as "1.5亿元" never opens a section.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ import cn2an
 
 from .structures import ParsedSection
 
-_CN = "一二三四五六七八九十"
+_CN = NUMERALS = "一二三四五六七八九十"
 MARKER = (
     rf"(?:[{_CN}]{{1,3}}、"
     rf"|[（(]\s*[{_CN}]{{1,3}}\s*[）)]"
@@ -61,11 +62,18 @@ def read_marker(paragraph: str) -> _Marker | None:
         match = pattern.match(paragraph)
         if match:
             try:
-                number = int(match.group(1)) if match.group(1).isdigit() else int(cn2an.cn2an(match.group(1), "smart"))
+                number = _number(match.group(1))
             except ValueError:
                 return None
             return _Marker(style, number, match.group(0), paragraph[match.end() :])
     return None
+
+
+@functools.lru_cache(maxsize=2048)
+def _number(numeral: str) -> int:
+    # cn2an costs about 20 µs a call; a file of many short marked lines would spend most of
+    # its parse here, and the numerals of markers are few (at most three characters).
+    return int(numeral) if numeral.isdigit() else int(cn2an.cn2an(numeral, "smart"))
 
 
 def _split_heading(rest: str) -> tuple[str, str]:
@@ -76,14 +84,20 @@ def _split_heading(rest: str) -> tuple[str, str]:
     return rest[: end.end()], rest[end.end() :]
 
 
-def _table_of_contents(paragraphs: list[str]) -> set[int]:
+def _table_of_contents(paragraphs: list[str], markers: list[_Marker | None]) -> set[int]:
     """Indexes of a table of contents printed before the body: its headings come again later."""
-    firsts = [i for i, p in enumerate(paragraphs) if (m := read_marker(p)) and m.number == 1 and len(p) <= 60]
+    # Where each paragraph, and each marked heading, is seen last: "does it come again after the
+    # contents" is then one look-up, not a scan of the rest of the text for every candidate.
+    last_seen = {paragraph: index for index, paragraph in enumerate(paragraphs)}
+    last_heading = {(m.style, m.rest): index for index, m in enumerate(markers) if m}
+    firsts = [i for i, m in enumerate(markers) if m and m.number == 1 and len(paragraphs[i]) <= 60]
     for start in firsts:
-        first = read_marker(paragraphs[start])
+        first = markers[start]
         run = [start]
+        # A run stops at the next first heading of its own style, so the runs of one style never
+        # overlap and all of them together read each paragraph at most once per style.
         for j in range(start + 1, len(paragraphs)):
-            marker = read_marker(paragraphs[j])
+            marker = markers[j]
             if not marker or len(paragraphs[j]) > 60 or _SENTENCE_END.search(paragraphs[j]):
                 break
             if marker.style == first.style and marker.number == first.number:
@@ -91,10 +105,8 @@ def _table_of_contents(paragraphs: list[str]) -> set[int]:
             run.append(j)
         if len(run) < 3:
             continue
-        later = set(paragraphs[run[-1] + 1 :])
-        if paragraphs[start] in later or any(
-            (m := read_marker(p)) and m.style == first.style and m.rest == first.rest for p in later
-        ):
+        end = run[-1]
+        if last_seen[paragraphs[start]] > end or last_heading[(first.style, first.rest)] > end:
             return set(run)
     return set()
 
@@ -115,22 +127,33 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
     """The section tree; every character of `paragraphs` lands in exactly one section."""
     roots: list[ParsedSection] = []
     opening = ParsedSection(marker="", heading="", text="", level=1)
+    opening_placed = False
     # Open sections with their style and last number, outermost first.
     stack: list[tuple[str, int, ParsedSection]] = []
     current = opening
-    toc = _table_of_contents(paragraphs)
+    # Each section's paragraphs, joined once at the end: adding to a growing string instead
+    # copies the section's whole text for every paragraph, quadratic in a long section.
+    texts: dict[int, tuple[ParsedSection, list[str]]] = {id(opening): (opening, [])}
+    markers = [read_marker(paragraph) for paragraph in paragraphs]
+    toc = _table_of_contents(paragraphs, markers)
     body_started = False
     in_notes = False
 
+    def new_section(marker: str, heading: str, body: str, level: int) -> ParsedSection:
+        section = ParsedSection(marker=marker, heading=heading, text="", level=level)
+        texts[id(section)] = (section, [body] if body else [])
+        return section
+
     def append_text(section: ParsedSection, text: str) -> None:
-        section.text = f"{section.text}\n{text}" if section.text else text
+        texts[id(section)][1].append(text)
 
     def open_section(section: ParsedSection, depth: int) -> None:
-        nonlocal current
+        nonlocal current, opening_placed
         del stack[depth:]
         if depth == 0:
-            if opening.text and not any(root is opening for root in roots):
+            if texts[id(opening)][1] and not opening_placed:
                 roots.append(opening)
+                opening_placed = True
             roots.append(section)
         else:
             stack[-1][2].children.append(section)
@@ -141,15 +164,15 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
             append_text(current, paragraph)
             continue
         if body_started and _NOTES.match(paragraph):
-            open_section(ParsedSection(marker="", heading=paragraph, text="", level=1), 0)
+            open_section(new_section("", paragraph, "", 1), 0)
             stack.append(("notes", 0, current))
             in_notes = True
             continue
         if body_started and _APPENDIX.match(paragraph):
-            open_section(ParsedSection(marker="", heading=paragraph, text="", level=1), 0)
+            open_section(new_section("", paragraph, "", 1), 0)
             stack.append(("appendix", 0, current))
             continue
-        marker = read_marker(paragraph)
+        marker = markers[index]
         if marker and len(marker.rest) > 1:
             depth = next((d for d, (style, _, _) in enumerate(stack) if style == marker.style), None)
             if depth is not None:
@@ -168,21 +191,23 @@ def build_outline(paragraphs: list[str]) -> list[ParsedSection]:
                     depth, accepted = outranked[0], True
             heading, body = _split_heading(marker.rest)
             if accepted and len(heading) <= _HEADING_MAX:
-                section = ParsedSection(marker=marker.marker, heading=heading, text=body, level=depth + 1)
+                section = new_section(marker.marker, heading, body, depth + 1)
                 open_section(section, depth)
                 stack.append((marker.style, marker.number, section))
                 body_started = True
                 continue
-        following = next((p for p in paragraphs[index + 1 : index + 2]), None)
+        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
         if body_started and _is_plain_heading(paragraph, following):
             depth = next((d for d, (style, _, _) in enumerate(stack) if style == "plain"), len(stack))
-            section = ParsedSection(marker="", heading=paragraph, text="", level=depth + 1)
+            section = new_section("", paragraph, "", depth + 1)
             open_section(section, depth)
             stack.append(("plain", 0, section))
             continue
         if _SENTENCE_END.search(paragraph):
             body_started = True
         append_text(current, paragraph)
+    for section, parts in texts.values():
+        section.text = "\n".join(parts)
     if not roots and opening.text:
         roots.append(opening)
     return roots
