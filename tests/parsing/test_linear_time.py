@@ -143,3 +143,16 @@ def test_every_text_of_the_corpus_is_within_the_limits_and_keeps_every_character
         for speech in parse_document(path.read_bytes(), path.name):
             in_sections = "".join(s.marker + s.heading + s.text for s in walk_sections(speech.sections))
             assert re.sub(r"\s+", "", in_sections) == re.sub(r"\s+", "", speech.text), path.name
+
+
+def test_a_file_of_one_repeated_letter_is_refused_without_memory_growing_with_it():
+    from speeches.parsing.decoding import check_language
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(UnreadableFile, match="连续重复了 2000000 次"):
+            check_language("a" * 2_000_000, "重复.txt")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8_000_000  # the text itself is 2 MB; the old open-ended pattern took 190 MB here
