@@ -80,7 +80,6 @@ _REPORT_ONLY = "政府工作报告"
 _OFFICE_REPORT = "行政公署工作报告"  # a league's (盟) government is its 行政公署
 # "我代表市人民政府向大会报告工作", "我代表国务院，向大会作政府工作报告", "我代表行署作工作报告".
 _REPORTS_WORK = re.compile(r"我代表[^。]{0,20}?(?:报告|作)[^。]{0,6}?(?:工作|报告)")
-_CONGRESS = re.compile(r"人民代表大会")
 # "这次会议的主要任务是，总结交流…经验，安排部署社会管理创新综合试点工作".
 _MEETING_TASK = re.compile(r"会议的?主要(?:任务|内容)是[，,]?(?P<task>[^。]{4,120})")
 _TASK_VERBS = re.compile(
@@ -148,7 +147,7 @@ def read_metadata(heading: str | None, paragraphs: list[str]) -> SpeechMetadata:
     occasion = occasion or _opening_occasion(opening)
     if not title and occasion:
         # A congress hears the government's work report; any other meeting a speech.
-        report = _report_title(opening) if _CONGRESS.search(occasion) else None
+        report = _report_title(opening) if "人民代表大会" in occasion else None
         title = report or f"在{occasion}上的讲话"
 
     year, year_source = delivered_on.year if delivered_on else None, DATE_LINE
