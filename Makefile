@@ -33,4 +33,4 @@ test: $(STAMP) node_modules/.installed
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm db.sqlite3-cache var/cache var/previews staticfiles
