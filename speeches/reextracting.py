@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 
 from django.db import transaction
 
-from .importing import store_commitments, target_rows
+from .importing import insert_rows, store_commitments, target_values
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing.extraction import extract
 from .parsing.structures import ParsedSection, ParsedSpeech
@@ -135,4 +135,4 @@ def _refresh_commitment(row: Commitment, item, sections: list[Section]) -> None:
     row.topic = topic
     row.save()
     row.targets.all().delete()
-    Target.objects.bulk_create(target_rows(row, item.targets))
+    insert_rows(Target, [target_values(row.pk, position, target) for position, target in enumerate(item.targets)])
