@@ -38,7 +38,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from types import SimpleNamespace
 
 import jieba
@@ -139,23 +139,24 @@ def _words(folded: str) -> list[str]:
 def _search_mode(words: Iterable[str]) -> list[str]:
     """What jieba's search mode makes of words already cut: each word, and its two- and
     three-character parts that are words of jieba's dictionary."""
-    words = list(words)
-    # fold() keeps lengths, so the words' folded forms are slices of one folded string.
-    folded = fold("".join(words))
+    return [token for word in words for token in _search_parts(word)]
+
+
+@lru_cache(maxsize=200_000)
+def _search_parts(word: str) -> tuple[str, ...]:
+    # A speech's words repeat from clause to clause and speech to speech: each is read once.
+    jieba.dt.check_initialized()
     dictionary = jieba.dt.FREQ
-    found = []
-    start = 0
-    for word in words:
-        for size in (2, 3):
-            if len(word) > size:
-                found.extend(
-                    folded[start + i : start + i + size]
-                    for i in range(len(word) - size + 1)
-                    if dictionary.get(word[i : i + size])
-                )
-        found.append(folded[start : start + len(word)])
-        start += len(word)
-    return [word for word in found if _CJK_WORD.fullmatch(word)]
+    folded = fold(word)  # fold() keeps lengths, so a part of the word is the same slice of its folded form
+    found = [
+        folded[i : i + size]
+        for size in (2, 3)
+        if len(word) > size
+        for i in range(len(word) - size + 1)
+        if dictionary.get(word[i : i + size])
+    ]
+    found.append(folded)
+    return tuple(token for token in found if _CJK_WORD.fullmatch(token))
 
 
 def commitment_search_fields(
