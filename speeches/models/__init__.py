@@ -368,3 +368,6 @@ class Target(models.Model):
         result = super().delete(*args, **kwargs)
         self.commitment.refresh_search_targets()
         return result
+
+
+from .ledger import LedgerEntry, Outcome  # noqa: E402, F401
