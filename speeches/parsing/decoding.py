@@ -169,18 +169,3 @@ def _not_language(visible: str) -> str | None:
         if len(set(itertools.pairwise(visible))) < _MIN_PAIR_VARIETY * (len(visible) - 1):
             return "同一段文字反复出现"
     return None
-    chinese = _CHINESE.findall(visible)
-    if len(chinese) < _MIN_CHINESE * len(visible):
-        return "汉字太少"
-    if len(chinese) >= 200 and sum(1 for ch in chinese if ch in _COMMON) < _MIN_COMMON * len(chinese):
-        return "大多是生僻字，像是乱码或随机数据"
-    if len(chinese) >= 2000:
-        top50 = sum(count for _, count in Counter(chinese).most_common(50))
-        if top50 < _MIN_TOP50 * len(chinese):
-            return "字频分布像随机数据"
-    if len(visible) >= 2000:
-        if len(set(visible)) < _MIN_DISTINCT:
-            return "只有少数几个字符反复出现"
-        if len(set(itertools.pairwise(visible))) < _MIN_PAIR_VARIETY * (len(visible) - 1):
-            return "同一段文字反复出现"
-    return None
