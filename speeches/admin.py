@@ -574,3 +574,6 @@ class TargetAdmin(admin.ModelAdmin):
         commitment_ids = list(queryset.values_list("commitment_id", flat=True))
         super().delete_queryset(request, queryset)
         Commitment.objects.filter(pk__in=commitment_ids).update(edited=True)
+
+
+from . import ledger_admin  # noqa: E402, F401  (the ledger's models, registered in a module of their own)

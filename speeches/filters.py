@@ -15,7 +15,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, Exists, Expression, F, OuterRef, Q, QuerySet
 
-from .models import Commitment, Speech
+from .models import Commitment, LedgerEntry, Speech
 
 # Years a speech can sensibly carry; anything else in the query string is dropped, not searched.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -219,3 +219,37 @@ class CommitmentFilter(FacetedFilterSet):
         fields = ()
 
     filter_city = staticmethod(_in_city("speech__"))
+
+
+# --- the promise ledger -------------------------------------------------------------------------
+
+NATIONAL = "national"
+
+
+def ledger_place(value: str):
+    """The place a ledger's `region` names: "national" (None), a Region, or False when it names none."""
+    from .models import Region
+
+    if value == NATIONAL:
+        return None
+    if len(value) != 6 or not value.isdigit():
+        return False
+    return Region.objects.filter(code=value).first() or False
+
+
+class LedgerFilter(django_filters.FilterSet):
+    """The ledger's rows by place (a six-digit code or "national": exactly that place's own
+    reports), target year, indicator and status; an unknown place or indicator matches nothing."""
+
+    region = django_filters.CharFilter(method="filter_region", label="地区")
+    year = YearFilter(field_name="target_year", label="目标年份")
+    indicator = django_filters.CharFilter(field_name="indicator", label="指标")
+    status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices, label="状态")
+
+    class Meta:
+        model = LedgerEntry
+        fields = ()
+
+    def filter_region(self, queryset, name, value):
+        place = ledger_place(value)
+        return queryset.none() if place is False else queryset.of_place(place)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import views
+from . import ledger_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,5 +13,14 @@ urlpatterns = [
     path("topics/<slug:slug>/", views.topic_detail, name="topic-detail"),
     path("years/", views.year_list, name="year-list"),
     path("years/<int:year>/", views.year_detail, name="year-detail"),
+    path("ledger/", ledger_views.ledger_index, name="ledger-index"),
+    path("ledger/export.csv", ledger_views.ledger_csv, name="ledger-csv"),
+    path("ledger/compare/<slug:slug>/<int:year>/", ledger_views.ledger_compare, name="ledger-compare"),
+    re_path(r"^ledger/(?P<place>national|[0-9]{6})/$", ledger_views.ledger_place_record, name="ledger-place"),
+    re_path(
+        r"^ledger/(?P<place>national|[0-9]{6})/(?P<slug>[-a-zA-Z0-9_]+)/$",
+        ledger_views.ledger_indicator,
+        name="ledger-indicator",
+    ),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]

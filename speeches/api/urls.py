@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import ledger, views
 
 router = DefaultRouter()
 # One representation, JSON: no .json twins of every path in the schema.
@@ -13,6 +13,8 @@ router.register("speeches", views.SpeechViewSet, basename="api-speech")
 router.register("commitments", views.CommitmentViewSet, basename="api-commitment")
 router.register("regions", views.RegionViewSet, basename="api-region")
 router.register("topics", views.TopicViewSet, basename="api-topic")
+router.register("indicators", ledger.IndicatorViewSet, basename="api-indicator")
+router.register("ledger", ledger.LedgerViewSet, basename="api-ledger")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -32,7 +32,7 @@ def commitment_ids(api, **params) -> set[int]:
 def test_the_root_lists_the_endpoints(api):
     response = api.get("/api/")
     assert response.status_code == 200
-    assert set(response.json()) == {"speeches", "commitments", "regions", "topics"}
+    assert set(response.json()) == {"speeches", "commitments", "regions", "topics", "indicators", "ledger"}
 
 
 def test_speeches_newest_first_with_their_place_topics_and_counts(api, speeches):

@@ -36,6 +36,8 @@ def test_the_docs_page_lists_every_operation_with_nothing_refused(live_server, m
     assert [path.replace("\u200b", "") for path in paths] == [
         "/api/commitments/",
         "/api/commitments/{id}/",
+        "/api/indicators/",
+        "/api/ledger/",
         "/api/regions/",
         "/api/regions/{code}/",
         "/api/speeches/",

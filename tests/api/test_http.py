@@ -117,6 +117,8 @@ def test_the_schema_describes_every_endpoint(api, db):
         "/api/regions/{code}/",
         "/api/topics/",
         "/api/topics/{slug}/",
+        "/api/indicators/",
+        "/api/ledger/",
     }
     speeches = schema["paths"]["/api/speeches/"]["get"]
     parameters = {parameter["name"] for parameter in speeches["parameters"]}
