@@ -34,16 +34,28 @@ _NOT_THE_YEARS_TARGET = re.compile(
 
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)年")
+# A part about a plan of several years (“十四五”时期的主要目标, 五年规划纲要的说明): its targets are the plan's.
+_PLAN_OF_YEARS = re.compile(r"“?十[一二三四五六七八九]五”?|五年|规划|远景|中长期")
 
 
 def record_ledger(speech: Speech, parsed: ParsedSpeech) -> None:
     """Write the speech's outcomes and ledger entries and link its place's entries to results."""
-    sections = list(speech.sections.order_by("position").only("pk", "position"))
+    sections = list(speech.sections.order_by("position").only("pk", "position", "parent_id", "heading"))
     stated = read_results(parsed.sections, year=speech.year)
     _store_outcomes(speech, stated.outcomes, sections)
-    looking_back = {sections[index].pk for index in stated.review_sections if index < len(sections)}
-    _store_entries(speech, [outcome.text for outcome in stated.outcomes], looking_back)
+    not_the_years = {sections[index].pk for index in stated.review_sections if index < len(sections)}
+    not_the_years |= _under_a_plan_of_years(sections)
+    _store_entries(speech, [outcome.text for outcome in stated.outcomes], not_the_years)
     relink_place(place_of(speech))
+
+
+def _under_a_plan_of_years(sections: list[Section]) -> set[int]:
+    """Ids of the sections whose heading, or an ancestor's, names a plan of several years."""
+    inside: set[int] = set()
+    for section in sections:  # parents come before their children
+        if section.parent_id in inside or _PLAN_OF_YEARS.search(section.heading):
+            inside.add(section.pk)
+    return inside
 
 
 def _store_outcomes(speech: Speech, found: list[ParsedOutcome], sections: list[Section]) -> None:
@@ -117,9 +129,9 @@ def entries_for(commitment: Commitment, year: int, results: Iterable[str] = ()) 
     return entries
 
 
-def _store_entries(speech: Speech, results: list[str], looking_back: set[int]) -> None:
-    """Entries for the targets of the speech's commitments outside its look back (`looking_back`:
-    those sections' ids), where a result read as a pledge is no target."""
+def _store_entries(speech: Speech, results: list[str], not_the_years: set[int]) -> None:
+    """Entries for the targets of the speech's commitments outside the sections in `not_the_years`:
+    its look back, where a result read as a pledge is no target, and a plan of several years."""
     speech.ledger_entries.filter(edited=False).delete()
     if speech.year is None:
         return
@@ -131,7 +143,7 @@ def _store_entries(speech: Speech, results: list[str], looking_back: set[int]) -
         "pk", "speech_id", "section_id", "text", "position", "deadline_year"
     )
     for commitment in commitments.order_by("position"):
-        if commitment.section_id in looking_back:
+        if commitment.section_id in not_the_years:
             continue
         for entry in entries_for(commitment, speech.year, results):
             # A report sets one target for an indicator and year; its restatements
