@@ -24,7 +24,7 @@ from .structures import ParsedSection
 
 # Qualifiers of an amount aimed at; 超过, 达到, 突破 and 控制在 also report what was reached.
 _AIMED_QUALIFIERS = frozenset({"左右", "以上", "以内", "之内", "以下", "上下", "不低于", "不少于", "不超过", "不高于"})
-_AIMED_WORDS = re.compile(r"目标|预期|计划|力争|争取|确保|要求|将|拟|预计|预算")
+_AIMED_WORDS = re.compile(r"目标|预期|计划|力争|争取|确保|要求|将|拟|预计|预算安排|年度预算|比预算")
 _MODAL = re.compile(r"要(?!求)|将|必须|力争|争取|确保|今年|明年|今后")
 # A look back over several years, whose results are the period's unless a year is named.
 _PERIOD_HEADING = re.compile(r"五年|“十[一二三四五六七八九]五”|十[一二三四五六七八九]五|时期|以来")

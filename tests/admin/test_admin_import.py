@@ -270,14 +270,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
     assert response["Location"].startswith(reverse("admin:login"))
 
 
-def test_demo_files_preview_as_four_example_speeches(importer_client):
+def test_demo_files_preview_as_seven_example_speeches(importer_client):
     files = [upload(path.name, path.read_bytes()) for path in sorted(DEMO_DIR.glob("*.txt"))]
 
     previewed = preview(importer_client, files=files)
 
     titles = previewed_titles(previewed)
-    assert len(files) == 3
-    assert len(titles) == 4
+    assert len(files) == 6
+    assert len(titles) == 7
     assert all("示例" in title for title in titles)
     assert not previewed.context["form"].errors
 
@@ -292,4 +292,10 @@ def test_demo_files_are_placed_in_their_city_or_province(importer_client):
         for file in previewed.context["files"]
         for speech in file["speeches"]
     }
-    assert places == {("常州市", "江苏省", 2025), ("", "江苏省", 2025), ("洛阳市", "河南省", 2025)}
+    assert places == {
+        ("常州市", "江苏省", 2025),
+        ("", "江苏省", 2025),
+        ("洛阳市", "河南省", 2025),
+        ("常州市", "江苏省", 2024),  # the work reports of two years, for the ledger
+        ("", "江苏省", 2024),
+    }
