@@ -16,7 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from .models import Commitment, LedgerEntry, Outcome, Region, Section, Speech
 from .models.ledger import place_filter, place_of
@@ -40,13 +40,15 @@ _PLAN_OF_YEARS = re.compile(r"“?十[一二三四五六七八九]五”?|五年
 
 def record_ledger(speech: Speech, parsed: ParsedSpeech) -> None:
     """Write the speech's outcomes and ledger entries and link its place's entries to results."""
-    sections = list(speech.sections.order_by("position").only("pk", "position", "parent_id", "heading"))
+    sections = list(speech.sections.order_by("position").only("pk", "speech", "position", "parent", "heading"))
     stated = read_results(parsed.sections, year=speech.year)
-    _store_outcomes(speech, stated.outcomes, sections)
+    affected = _store_outcomes(speech, stated.outcomes, sections)
     not_the_years = {sections[index].pk for index in stated.review_sections if index < len(sections)}
     not_the_years |= _under_a_plan_of_years(sections)
-    _store_entries(speech, [outcome.text for outcome in stated.outcomes], not_the_years)
-    relink_place(place_of(speech))
+    fresh = _new_entries(speech, [outcome.text for outcome in stated.outcomes], not_the_years)
+    # The new entries are judged before they are written, so each is written once.
+    relink_place(place_of(speech), fresh=fresh, affected=affected, year=speech.year)
+    LedgerEntry.objects.bulk_create(fresh)
 
 
 def _under_a_plan_of_years(sections: list[Section]) -> set[int]:
@@ -58,7 +60,10 @@ def _under_a_plan_of_years(sections: list[Section]) -> set[int]:
     return inside
 
 
-def _store_outcomes(speech: Speech, found: list[ParsedOutcome], sections: list[Section]) -> None:
+def _store_outcomes(speech: Speech, found: list[ParsedOutcome], sections: list[Section]) -> set[tuple[str, int]]:
+    """Write the speech's outcomes, keeping the rows of those found again; returns the (indicator,
+    year) of every outcome written, kept or removed, whose targets may now link otherwise."""
+
     def key(section_id, text, indicator, year, value):
         return (section_id, text, indicator, year, value.normalize())
 
@@ -90,6 +95,7 @@ def _store_outcomes(speech: Speech, found: list[ParsedOutcome], sections: list[S
     if kept:
         Outcome.objects.bulk_update(kept, ["position", "paragraph"])
     Outcome.objects.bulk_create(fresh)
+    return {(row.indicator, row.year) for row in [*existing.values(), *fresh]}
 
 
 def entries_for(commitment: Commitment, year: int, results: Iterable[str] = ()) -> list[LedgerEntry]:
@@ -129,12 +135,13 @@ def entries_for(commitment: Commitment, year: int, results: Iterable[str] = ()) 
     return entries
 
 
-def _store_entries(speech: Speech, results: list[str], not_the_years: set[int]) -> None:
-    """Entries for the targets of the speech's commitments outside the sections in `not_the_years`:
-    its look back, where a result read as a pledge is no target, and a plan of several years."""
+def _new_entries(speech: Speech, results: list[str], not_the_years: set[int]) -> list[LedgerEntry]:
+    """Unsaved entries for the targets of the speech's commitments outside the sections in
+    `not_the_years` (its look back, where a result read as a pledge is no target, and a plan of
+    several years), in place of its uncorrected ones."""
     speech.ledger_entries.filter(edited=False).delete()
     if speech.year is None:
-        return
+        return []
     corrected = set(speech.ledger_entries.values_list("commitment_id", "target_position"))
     corrected_years = set(speech.ledger_entries.values_list("indicator", "target_year"))
     fresh = []
@@ -155,26 +162,40 @@ def _store_entries(speech: Speech, results: list[str], not_the_years: set[int]) 
                 continue
             seen.add((entry.indicator, entry.target_year))
             fresh.append(entry)
-    LedgerEntry.objects.bulk_create(fresh)
+    return fresh
 
 
-def relink_place(region: Region | None) -> int:
-    """Link every uncorrected entry of one place to the result stated for it; returns how many changed.
+def relink_place(
+    region: Region | None,
+    *,
+    fresh: list[LedgerEntry] = (),
+    affected: set[tuple[str, int]] | None = None,
+    year: int | None = None,
+) -> int:
+    """Link the uncorrected entries of one place to the results stated for them; returns how many
+    stored entries changed. `fresh`: unsaved entries, judged in place.
 
     The result of a target for year N is the place's outcome for the same indicator and year,
-    preferably from the report of year N+1, else the earliest report stating it."""
+    preferably from the report of year N+1, else the earliest report stating it. With `affected`
+    (the (indicator, year) of the outcomes a report of `year` changed) only the entries these
+    could link, and those waiting for a report of that year, are read again."""
     latest = Speech.objects.filter(place_filter(region, prefix="")).aggregate(latest=Max("year"))["latest"]
     stated: dict[tuple[str, int], list[tuple]] = defaultdict(list)
     for row in Outcome.objects.of_place(region).values_list(
         "pk", "indicator", "year", "value", "speech__year", "position"
     ):
-        pk, indicator, year, value, speech_year, position = row
-        stated[(indicator, year)].append((speech_year != year + 1, speech_year or 0, position, pk, value))
+        pk, indicator, described, value, speech_year, position = row
+        stated[(indicator, described)].append((speech_year != described + 1, speech_year or 0, position, pk, value))
     for candidates in stated.values():
         candidates.sort()
     indicators = indicators_by_slug()
+    stored = LedgerEntry.objects.of_place(region).filter(edited=False)
+    if affected is not None:
+        waiting = Q(status=LedgerEntry.Status.PENDING, target_year__lt=year) if year else Q(pk__in=[])
+        linked = Q(indicator__in={i for i, _ in affected}, target_year__in={y for _, y in affected})
+        stored = stored.filter(waiting | linked) if affected else stored.filter(waiting)
     changed = []
-    for entry in LedgerEntry.objects.of_place(region).filter(edited=False):
+    for entry in [*stored, *fresh]:
         indicator = indicators.get(entry.indicator)
         if indicator is None:
             continue
@@ -191,7 +212,8 @@ def relink_place(region: Region | None) -> int:
         outcome_id = best[3] if best else None
         if (entry.outcome_id, entry.status, entry.explanation) != (outcome_id, verdict.status, verdict.explanation):
             entry.outcome_id, entry.status, entry.explanation = outcome_id, verdict.status, verdict.explanation[:200]
-            changed.append(entry)
+            if entry.pk is not None:
+                changed.append(entry)
     LedgerEntry.objects.bulk_update(changed, ["outcome", "status", "explanation"])
     return len(changed)
 

@@ -37,6 +37,7 @@ _AGAINST_A_YEAR = re.compile(r"(?:与|比|较|同)(?:19|20)\d\d年")
 _SEVERAL_YEARS = re.compile(
     r"累计|年均|平均每年|连续|[两三四五六七八九十]年(?:来|间|里|累计)|“?十[一二三四五六七八九]五”?"
 )
+_NAMES_A_YEAR = re.compile(r"过去一年|去年|上一年|上年|一年来|全年|(?:19|20)\d\d ?年")
 _LAST_YEAR = re.compile(r"^(?:过去一年|去年|上一年|上年|一年来|全年)")
 _YEAR_OPENING = re.compile(r"^(?P<year>(?:19|20)\d\d) ?年(?!以来|来|至|到|—|-|起)")
 
@@ -122,12 +123,15 @@ class _Reader:
             self._visit(child, kind)
 
     def _looks_back(self, section: ParsedSection) -> bool:
-        if named_context(section.heading, self.year) == REVIEW:
-            return True
+        named = named_context(section.heading, self.year)
+        if named is not None:
+            return named == REVIEW  # a part named a plan or notes is not read for results
         return section.level == 1 and reads_as_review("\n".join(part.text for part in section.walk()), self.year)
 
     def _read_text(self, text: str, kind: str | None) -> None:
         for number, paragraph in enumerate(text.split("\n"), start=1):
+            if kind != "annual" and not _NAMES_A_YEAR.search(paragraph):
+                continue  # nothing here says which year a result would be of
             segments = split_segments(paragraph.strip())
             # Outside an annual look back, results count only after words that say which year they are.
             described = self.year - 1 if kind == "annual" else None
