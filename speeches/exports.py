@@ -27,6 +27,7 @@ from .api.rows import commitment_rows, search_terms, speech_documents, speech_ro
 from .api.serializers import (
     CommitmentListSerializer,
     SpeechDetailSerializer,
+    SpeechReuseDetailSerializer,
     absolute_url,
     attach_section_paths,
     deadline_report,
@@ -394,5 +395,5 @@ def speech_markdown(request: HttpRequest, pk: int) -> HttpResponse:
 
 def speech_json(request: HttpRequest, pk: int) -> JsonResponse:
     """The speech as /api/speeches/<id>/ gives it."""
-    data = SpeechDetailSerializer(_speech(pk), context={"request": request}).data
+    data = SpeechReuseDetailSerializer(_speech(pk), context={"request": request}).data
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False})

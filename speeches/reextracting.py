@@ -16,6 +16,7 @@ from .importing import insert_rows, store_commitments, target_values
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing.extraction import extract
 from .parsing.structures import ParsedSection, ParsedSpeech
+from .reuse import index_speech
 
 # Speech fields extraction fills, as named in Speech.edited_fields.
 EXTRACTED_FIELDS = (
@@ -79,6 +80,9 @@ def reextract(speech: Speech) -> ReextractOutcome:
         Commitment.objects.filter(pk__in=[c.pk for c in reusable.values()]).delete()[1].get("speeches.Commitment", 0)
     )
     store_commitments(speech, ParsedSpeech(title="", text="", commitments=fresh), sections)
+    # The text is as it was, but the signature and fingerprints follow the rules of this version
+    # (and a speech stored before text reuse was kept gets them now).
+    index_speech(speech, sections)
     return ReextractOutcome(updated, len(kept_ids), len(fresh), removed, len(untouched))
 
 

@@ -11,7 +11,7 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from . import search
+from . import reuse, search
 from .filters import FIRST_YEAR, LAST_YEAR, CommitmentFilter, SpeechFilter
 from .models import Commitment, Region, Speech, Topic
 
@@ -70,13 +70,15 @@ def speech_list(request):
 def speech_detail(request, pk: int):
     speech = get_object_or_404(Speech.objects.for_reading(), pk=pk)
     others = Speech.objects.exclude(pk=speech.pk).without_text().by_date()
+    sections = list(speech.sections.all())
     return render(
         request,
         "speeches/speech_detail.html",
         {
             "speech": speech,
             "topics": list(speech.topics.all()),
-            "sections": list(speech.sections.all()),
+            "sections": sections,
+            "reuse": reuse.speech_reuse(speech, sections),
             "commitments": list(speech.commitments.for_reading()),
             "same_place": others.in_region(speech.city or speech.province)[:5] if speech.province_id else [],
             "same_topic": others.filter(topics=speech.primary_topic)[:5] if speech.primary_topic_id else [],
@@ -201,6 +203,21 @@ def year_detail(request, year: int):
             "next_year": Speech.objects.year_counts().filter(year__gt=year).last(),
         },
     )
+
+
+def reuse_overview(request):
+    """speeches/reuse.html: the groups of speeches much of whose text is the same, and the places."""
+    return render(
+        request,
+        "speeches/reuse.html",
+        {"clusters": reuse.clusters(), "places": Speech.objects.place_counts(), "similar": reuse.compare.SIMILAR},
+    )
+
+
+def reuse_place(request, code: str):
+    """speeches/reuse_place.html: whose texts the place's speeches reuse, and who reuses its texts."""
+    region = get_object_or_404(Region, code=code)
+    return render(request, "speeches/reuse_place.html", {"region": region, "reuse": reuse.region_reuse(region)})
 
 
 def robots_txt(request):

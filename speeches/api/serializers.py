@@ -259,3 +259,46 @@ class TopicSerializer(serializers.Serializer):
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_keywords(self, topic: Topic) -> list[str]:
         return topic.keywords.split()
+
+
+# --- text reuse (the API's speech detail only: exports leave it out) ----------------------------------
+
+
+class SimilarSpeechSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="speech.pk")
+    title = serializers.CharField(source="speech.title")
+    similarity = serializers.FloatField(help_text="较短一篇有多少文字也见于另一篇，0—1")
+
+
+class PassageElsewhereSerializer(serializers.Serializer):
+    speech_id = serializers.IntegerField(source="speech.pk")
+    anchor = serializers.CharField(help_text="那篇讲话页面上这一段的 id")
+    year = serializers.IntegerField(source="speech.year", allow_null=True)
+
+
+class SharedPassageSerializer(serializers.Serializer):
+    anchor = serializers.CharField(help_text="讲话页面上这一段的 id（p-章节id-段号）")
+    text = serializers.CharField()
+    others = PassageElsewhereSerializer(many=True, help_text="也有这一段的讲话，最早的在前")
+
+
+class CommonPassageSerializer(serializers.Serializer):
+    anchor = serializers.CharField()
+    text = serializers.CharField()
+    speech_count = serializers.IntegerField(help_text="有这些表述的讲话篇数")
+
+
+class SpeechReuseDetailSerializer(SpeechDetailSerializer):
+    similar = SimilarSpeechSerializer(many=True, source="reuse.similar", help_text="文字大半相同的讲话，最早的在前")
+    shared_passages = SharedPassageSerializer(
+        many=True, source="reuse.shared", help_text="也见于其他讲话的段落，按文中先后"
+    )
+    common_passages = CommonPassageSerializer(
+        many=True, source="reuse.common", help_text="许多讲话都用的通用表述，不算复用"
+    )
+
+    def to_representation(self, speech: Speech) -> dict:
+        from ..reuse import speech_reuse
+
+        speech.reuse = speech_reuse(speech, sorted(speech.sections.all(), key=lambda section: section.position))
+        return super().to_representation(speech)

@@ -19,7 +19,7 @@ from .rows import commitment_rows, search_terms, speech_documents, speech_rows, 
 from .serializers import (
     CommitmentListSerializer,
     RegionSerializer,
-    SpeechDetailSerializer,
+    SpeechReuseDetailSerializer,
     SpeechSerializer,
     TopicSerializer,
     attach_section_paths,
@@ -125,9 +125,10 @@ class ArchiveViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(
         summary="一篇讲话",
-        description="元数据、章节树（sections，各有 children）和全部承诺（commitments，含 targets）。",
+        description="元数据、章节树（sections，各有 children）、全部承诺（commitments，含 targets），"
+        "以及文本复用：相似的讲话（similar）、也见于其他讲话的段落（shared_passages）和通用表述（common_passages）。",
         parameters=[_by_id("讲话")],
-        responses=_responses(SpeechDetailSerializer, listing=False),
+        responses=_responses(SpeechReuseDetailSerializer, listing=False),
     ),
 )
 class SpeechViewSet(ArchiveViewSet):
@@ -140,7 +141,7 @@ class SpeechViewSet(ArchiveViewSet):
         return speech_rows(_search(self.request))
 
     def get_serializer_class(self):
-        return SpeechDetailSerializer if self.action == "retrieve" else SpeechSerializer
+        return SpeechReuseDetailSerializer if self.action == "retrieve" else SpeechSerializer
 
 
 @extend_schema_view(

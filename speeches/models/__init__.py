@@ -371,3 +371,4 @@ class Target(models.Model):
 
 
 from .ledger import LedgerEntry, Outcome  # noqa: E402, F401
+from .reuse import PassageFingerprint, SignatureBand, SimilarSpeech, SpeechSignature  # noqa: E402, F401
