@@ -19,11 +19,13 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-## Set up the SQLite archive with the demo speeches and serve it at http://127.0.0.1:8000
+## Set up the SQLite archive with the demo speeches and serve it at http://127.0.0.1:8000, with a job worker
+run: export DJANGO_EMAIL_BACKEND ?= console
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py import_speeches demo/
-	$(PY) manage.py runserver 127.0.0.1:8000
+# A job worker beside the web server: the admin's imports and the alerts' digests run there.
+	$(PY) manage.py run_jobs & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; $(PY) manage.py runserver 127.0.0.1:8000
 
 ## Run the whole test suite (lint, migrations check, tests)
 test: $(STAMP) node_modules/.installed

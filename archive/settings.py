@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "corsheaders",
+    "django_tasks",
+    "django_tasks_db",
     "speeches",
 ]
 
@@ -276,6 +278,27 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 # Django's own refusal (a bare 400) for any other page; one more than the import page allows,
 # so that the import page's handler sees the file past its limit and answers with the form.
 DATA_UPLOAD_MAX_NUMBER_FILES = SPEECHES_MAX_UPLOAD_FILES + 1
+# --- background jobs ----------------------------------------------------------------------------
+
+# Imports and the alerts' digests run as jobs (speeches/jobs.py). By default the queue is a table of
+# the archive's own database; DJANGO_JOBS_URL=redis://host:6379/0 puts it on Redis (RQ) instead, for
+# workers on other machines. `python manage.py run_jobs` runs a worker either way.
+JOBS_URL = os.environ.get("DJANGO_JOBS_URL", "")
+if JOBS_URL.startswith(("redis://", "rediss://")):
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("speeches"), "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": JOBS_URL, "DEFAULT_TIMEOUT": 3600}}
+elif JOBS_URL:
+    raise ImproperlyConfigured(
+        "DJANGO_JOBS_URL: expected a redis:// or rediss:// URL, or nothing for the database queue"
+    )
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job whose worker has not reported for this long is taken up again by the next worker.
+SPEECHES_JOB_STALE_SECONDS = env_int("SPEECHES_JOB_STALE_SECONDS", 600)
+# How often a running worker queues the alerts' digests (each is sent only when it is due).
+SPEECHES_ALERTS_EVERY_SECONDS = env_int("SPEECHES_ALERTS_EVERY_SECONDS", 3600)
+
 # Uploads kept between an import's preview and its confirmation: a folder of this deployment's.
 SPEECHES_PREVIEW_DIR = Path(os.environ.get("SPEECHES_PREVIEW_DIR") or VAR_DIR / "previews")
 
@@ -311,6 +334,31 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 CORS_EXPOSE_HEADERS = ["ETag"]
+
+# --- mail: the alerts' confirmations and digests ----------------------------------------------
+
+# Any Django mail backend by its dotted path, or one of the short names below. SMTP by default;
+# `make run` uses the console, so a developer's machine needs no mail server.
+EMAIL_BACKENDS = {
+    name: f"django.core.mail.backends.{name}.EmailBackend"
+    for name in ("smtp", "console", "filebased", "locmem", "dummy")
+}
+EMAIL_BACKENDS["file"] = EMAIL_BACKENDS["filebased"]
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "").strip() or "smtp"
+EMAIL_BACKEND = EMAIL_BACKENDS.get(EMAIL_BACKEND, EMAIL_BACKEND)
+# Where the file backend writes each mail, one file a message.
+EMAIL_FILE_PATH = Path(os.environ.get("DJANGO_EMAIL_FILE_PATH") or VAR_DIR / "mail")
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# A mail server that does not answer must not hold a reader's request (or a digest run) for long.
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "讲话档案 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The archive's address as readers reach it: the links in mails are absolute, made from this.
+SPEECHES_SITE_URL = os.environ.get("SPEECHES_SITE_URL", "http://127.0.0.1:8000")
 
 # --- logging ----------------------------------------------------------------------------------
 
