@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import Count, Exists, Expression, F, OuterRef, Q, QuerySet
 
 from .models import Commitment, LedgerEntry, Speech
+from .parsing.indicators import load_indicators
 
 # Years a speech can sensibly carry; anything else in the query string is dropped, not searched.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -239,11 +240,14 @@ def ledger_place(value: str):
 
 class LedgerFilter(django_filters.FilterSet):
     """The ledger's rows by place (a six-digit code or "national": exactly that place's own
-    reports), target year, indicator and status; an unknown place or indicator matches nothing."""
+    reports), target year, indicator and status; an unknown place matches nothing, an unknown
+    indicator or status is left out."""
 
     region = django_filters.CharFilter(method="filter_region", label="地区")
     year = YearFilter(field_name="target_year", label="目标年份")
-    indicator = django_filters.CharFilter(field_name="indicator", label="指标")
+    indicator = django_filters.ChoiceFilter(
+        field_name="indicator", choices=[(i.slug, i.name) for i in load_indicators()], label="指标"
+    )
     status = django_filters.ChoiceFilter(choices=LedgerEntry.Status.choices, label="状态")
 
     class Meta:

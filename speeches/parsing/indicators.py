@@ -217,3 +217,61 @@ def classify_amounts(text: str, amounts: list[FoundAmount] | None = None) -> lis
 def classify_targets(text: str) -> list[Classified | None]:
     """The indicators of a commitment's amounts, in the order its targets are stored."""
     return classify_amounts(text)
+
+
+# "城镇和农村居民人均可支配收入分别达35512元、25689元": two names sharing one tail, then 分别.
+_JOINED = frozenset("和与、及")
+_RESPECTIVELY = "分别"
+
+
+def _joined_names(text: str, start: int, wording: str) -> list[str] | None:
+    """The two names of "城镇和农村居民人均可支配收入" (the second, `wording`, at `start`): the
+    first is the wording just before 和, or the word before it with the second's tail
+    (城镇 + 居民人均可支配收入) when that is a wording too."""
+    pattern, named = _wording_table()
+    if start < 2 or text[start - 1] not in _JOINED:
+        return None
+    # 城镇居民人均可支配收入和农村居民人均纯收入: both names written out.
+    whole = [m.group() for m in pattern.finditer(text, max(0, start - 1 - 30), start - 1) if m.end() == start - 1]
+    if whole:
+        return [whole[-1], wording]
+    for length in (2, 3, 4):
+        head = text[max(0, start - 1 - length) : start - 1]
+        for cut in range(1, min(5, len(wording))):
+            other = head + wording[cut:]
+            if len(head) == length and other in named and other != wording:
+                return [other, wording]
+    return None
+
+
+def classify_lists(text: str, amounts: list[FoundAmount]) -> dict[int, list[Classified]]:
+    """Amounts said of two names at once with 分别 (…分别达35512元、25689元，分别同比增长7.8%):
+    by the amount's index, what each measures: one amount for each name in turn, or one for both."""
+    if _RESPECTIVELY not in text:
+        return {}
+    pattern, _ = _wording_table()
+    found: dict[int, list[Classified]] = {}
+    names: list[str] | None = None
+    for at in (m.start() for m in re.finditer(_RESPECTIVELY, text)):
+        clause_start = max(text.rfind("，", 0, at), text.rfind(",", 0, at)) + 1
+        wordings = list(pattern.finditer(text, clause_start, at))
+        if wordings:
+            names = _joined_names(text, wordings[-1].start(), wordings[-1].group())
+        if not names:
+            continue
+        end = min((i for i in (text.find("，", at), text.find(",", at)) if i >= 0), default=len(text))
+        inside = [n for n, amount in enumerate(amounts) if at < amount.start < end]
+        if len(inside) == 1:
+            pairs = [(inside[0], name) for name in names]
+        elif len(inside) == len(names):
+            pairs = list(zip(inside, names, strict=True))
+        else:
+            continue
+        for number, name in pairs:
+            amount = amounts[number]
+            before = amounts[inside[0]].start if number != inside[0] else amount.start
+            gap = text[at + len(_RESPECTIVELY) : before]
+            classified = _choose(name, gap, amount)
+            if classified is not None:
+                found.setdefault(number, []).append(classified)
+    return found

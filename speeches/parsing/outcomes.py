@@ -19,7 +19,7 @@ from decimal import Decimal
 
 from .amounts import iter_amounts
 from .commitments import REVIEW, named_context, reads_as_review, split_clauses, split_segments
-from .indicators import classify_amounts
+from .indicators import classify_amounts, classify_lists
 from .structures import ParsedSection
 
 # Qualifiers of an amount aimed at; 超过, 达到, 突破 and 控制在 also report what was reached.
@@ -77,25 +77,33 @@ def outcomes_of(segment: str, year: int, section_index: int, paragraph: int) -> 
     for clause in clauses:
         at += len(clause) + 1
         ends.append(at)
+    lists = classify_lists(segment, amounts)
     found = []
-    for amount, classified in zip(amounts, classify_amounts(segment, amounts), strict=True):
-        if classified is None or (amount.target.qualifier or "") in _AIMED_QUALIFIERS:
-            continue
+    for number, (amount, classified) in enumerate(zip(amounts, classify_amounts(segment, amounts), strict=True)):
         clause = clauses[next((n for n, end in enumerate(ends) if amount.start < end), len(clauses) - 1)]
-        if _AIMED_WORDS.search(clause) or "分别" in clause or _SEVERAL_YEARS.search(segment, 0, amount.start):
+        if (amount.target.qualifier or "") in _AIMED_QUALIFIERS or _AIMED_WORDS.search(clause):
             continue
-        found.append(
+        if _SEVERAL_YEARS.search(segment, 0, amount.start):
+            continue
+        if number in lists:
+            measured = lists[number]  # 城镇和农村居民人均可支配收入分别…: one amount of each, or one for both
+        elif classified is None or "分别" in clause:
+            continue
+        else:
+            measured = [classified]
+        found += [
             ParsedOutcome(
-                indicator=classified.indicator.slug,
-                value=classified.value,
-                unit=classified.indicator.unit,
+                indicator=item.indicator.slug,
+                value=item.value,
+                unit=item.indicator.unit,
                 year=year,
                 text=segment,
                 amount_text=amount.target.text,
                 section_index=section_index,
                 paragraph=paragraph,
             )
-        )
+            for item in measured
+        ]
     return found
 
 

@@ -72,3 +72,29 @@ def test_results_come_from_the_look_back_and_name_their_year():
 def test_a_speech_without_a_year_states_no_results():
     (speech,) = parse_text(REPORT)
     assert extract_outcomes(speech.sections, year=None) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "城镇和农村居民人均可支配收入分别达35512元、25689元，分别同比增长7.8%",
+            [
+                ("urban-income", Decimal(35512)),
+                ("rural-income", Decimal(25689)),
+                ("urban-income-growth", Decimal("7.8")),
+                ("rural-income-growth", Decimal("7.8")),
+            ],
+        ),
+        (
+            "城镇居民人均可支配收入和农村居民人均纯收入分别实际增长8.4%和11.4%",
+            [("urban-income-growth", Decimal("8.4")), ("rural-income-growth", Decimal("11.4"))],
+        ),
+        # without 分别 nothing says which amount is whose
+        ("城镇居民人均可支配收入和农村居民人均纯收入实际增长8.4%和11.4%", []),
+    ],
+)
+def test_results_said_of_two_names_at_once(sentence, expected):
+    from speeches.parsing.outcomes import outcomes_of
+
+    assert [(o.indicator, o.value) for o in outcomes_of(sentence, 2018, 0, 1)] == expected
