@@ -22,18 +22,19 @@ from .search import fold
 # --- signatures -------------------------------------------------------------------------------------
 
 
-def _signed_text(parts: Iterable[tuple[str, str]]) -> str:
-    """What a signature reads: every part's heading and body, the title left out (titles are often
-    made by the archive)."""
-    return fold("\n".join(f"{label}\n{text}" for label, text in parts))
+def folded_parts(parts: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Each part's heading and body folded once: the signature and the fingerprints both read them."""
+    return [(fold(label), fold(text)) for label, text in parts]
 
 
-def parsed_signature(parsed: ParsedSpeech) -> Signature | None:
-    return compare.signature(_signed_text((s.label, s.text) for s in walk_sections(parsed.sections)))
+def signature_of(parts: list[tuple[str, str]]) -> Signature | None:
+    """What a signature reads: every part's heading and body (folded), the title left out (titles
+    are often made by the archive)."""
+    return compare.signature("\n".join(f"{label}\n{text}" for label, text in parts))
 
 
-def stored_signature(sections: Iterable[Section]) -> Signature | None:
-    return compare.signature(_signed_text((f"{s.marker}{s.heading}".strip(), s.text) for s in sections))
+def stored_parts(sections: Iterable[Section]) -> list[tuple[str, str]]:
+    return folded_parts((f"{s.marker}{s.heading}".strip(), s.text) for s in sections)
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,11 @@ def alike_speeches(signature: Signature, *, exclude: int | None = None, at_least
     return sorted(found, key=lambda alike: (-alike.similarity, alike.speech_id))
 
 
-def near_duplicates(signature: Signature | None) -> list[dict]:
-    """The stored speeches this text is a near duplicate of, as the import report lists them."""
-    if signature is None:
+def near_duplicates(alike: list[Alike]) -> list[dict]:
+    """Those of the speeches alike that the new one is a near duplicate of, as the import report lists them."""
+    alike = [item for item in alike if item.similarity >= compare.NEAR_DUPLICATE]
+    if not alike:
         return []
-    alike = alike_speeches(signature, at_least=compare.NEAR_DUPLICATE)
     titles = dict(Speech.objects.filter(pk__in=[item.speech_id for item in alike]).values_list("pk", "title"))
     return [
         {"id": item.speech_id, "title": titles[item.speech_id], "similarity": item.similarity}
@@ -97,26 +98,33 @@ def forget_speech(speech_id: int) -> None:
     PassageFingerprint.objects.filter(speech_id=speech_id).delete()
 
 
-_UNKNOWN = object()
-
-
 def index_speech(
-    speech: Speech, sections: list[Section] | None = None, signature=_UNKNOWN, *, new: bool = False
+    speech: Speech,
+    sections: list[Section] | None = None,
+    *,
+    parts: list[tuple[str, str]] | None = None,
+    signature: Signature | None = None,
+    alike: list[Alike] | None = None,
+    new: bool = False,
 ) -> list[Alike]:
     """Write the speech's signature, band keys, fingerprints and links to the speeches alike (both
-    ways), in place of any it had (`new`: it has none yet); `signature` when the import computed it
-    already. Returns the speeches alike."""
+    ways), in place of any it had (`new`: it has none yet). An import gives what it computed already:
+    the folded `parts` (in the sections' order), their `signature` and the speeches `alike`.
+    Returns the speeches alike."""
     if sections is None:
         sections = list(
             Section.objects.filter(speech=speech).order_by("position").only("pk", "marker", "heading", "text")
         )
     if not new:
         forget_speech(speech.pk)
-    if signature is _UNKNOWN:
-        signature = stored_signature(sections)
-    alike: list[Alike] = []
+    if parts is None or len(parts) != len(sections):
+        parts, signature, alike = stored_parts(sections), None, None
+    if signature is None:
+        signature = signature_of(parts)
     if signature is not None:
-        alike = alike_speeches(signature, exclude=speech.pk)
+        if alike is None:
+            alike = alike_speeches(signature, exclude=speech.pk)
+        alike = [item for item in alike if item.speech_id != speech.pk]
         SpeechSignature.objects.create(speech=speech, hashvalues=signature.hashvalues, shingles=signature.shingles)
         _insert(SignatureBand, ["speech", "key"], [(speech.pk, key) for key in compare.band_keys(signature)])
         _insert(
@@ -133,11 +141,11 @@ def index_speech(
         ["speech", "section", "paragraph", "value", "length"],
         [
             (speech.pk, section.pk, print_.paragraph, print_.value, print_.length)
-            for section in sections
-            for print_ in compare.section_fingerprints(fold(section.text))
+            for section, (_, text) in zip(sections, parts, strict=True)
+            for print_ in compare.section_fingerprints(text)
         ],
     )
-    return alike
+    return alike or []
 
 
 def rebuild_reuse_index(progress: Callable[[Iterable], Iterable] = iter) -> dict[str, int]:
@@ -405,12 +413,17 @@ class ImportCheck:
     signature: Signature | None
     near_duplicates: list[dict]  # as the report lists them, most similar first
     choice: str = KEEP_BOTH  # for a near duplicate: KEEP_BOTH, SKIP or REPLACE (its most similar)
+    parts: list[tuple[str, str]] | None = None  # the folded parts, in outline order
+    alike: list[Alike] | None = None  # the stored speeches at least SIMILAR
 
     @classmethod
     def of(cls, parsed: ParsedSpeech, choice: str | None = None) -> ImportCheck:
-        signature = parsed_signature(parsed)
-        found = near_duplicates(signature)
-        return cls(signature, found, (choice if choice in CHOICES else KEEP_BOTH) if found else KEEP_BOTH)
+        parts = folded_parts((section.label, section.text) for section in walk_sections(parsed.sections))
+        signature = signature_of(parts)
+        alike = alike_speeches(signature) if signature is not None else []
+        found = near_duplicates(alike)
+        choice = (choice if choice in CHOICES else KEEP_BOTH) if found else KEEP_BOTH
+        return cls(signature, found, choice, parts, alike)
 
 
 def store_checked(
@@ -423,7 +436,7 @@ def store_checked(
     if check.choice == REPLACE:
         stored = Speech.objects.filter(pk=check.near_duplicates[0]["id"]).first()
     speech = replace_speech(stored, parsed, digest, name, user) if stored else create()
-    index_speech(speech, signature=check.signature, new=stored is None)
+    index_speech(speech, parts=check.parts, signature=check.signature, alike=check.alike, new=stored is None)
     return speech
 
 
