@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 
 from .audit import record_import
+from .ledger import record_ledger
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
 from .parsing.documents import DOCUMENT_SUFFIXES
@@ -266,6 +267,7 @@ def _create_speech(parsed: ParsedSpeech, digest: str, name: str, options: Import
         speech.topics.set(topics.values())
     sections = store_sections(speech, parsed.sections)
     store_commitments(speech, parsed, sections)
+    record_ledger(speech, parsed)
     record_import(options.user, speech, speech.source_name)
     return speech
 

@@ -13,6 +13,7 @@ from difflib import SequenceMatcher
 from django.db import transaction
 
 from .importing import insert_rows, store_commitments, target_values
+from .ledger import record_ledger
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .parsing.extraction import extract
 from .parsing.structures import ParsedSection, ParsedSpeech
@@ -80,6 +81,7 @@ def reextract(speech: Speech) -> ReextractOutcome:
         Commitment.objects.filter(pk__in=[c.pk for c in reusable.values()]).delete()[1].get("speeches.Commitment", 0)
     )
     store_commitments(speech, ParsedSpeech(title="", text="", commitments=fresh), sections)
+    record_ledger(speech, parsed)
     # The text is as it was, but the signature and fingerprints follow the rules of this version
     # (and a speech stored before text reuse was kept gets them now).
     index_speech(speech, sections)

@@ -385,5 +385,7 @@ def sample_archive(db) -> SampleArchive:
         "code": city.code,
         "slug": topic.slug,
         "year": 2014,
+        "ledger_place": city.code,  # the ledger's pages: a place and an indicator
+        "ledger_slug": "gdp-growth",
     }
     return SampleArchive(speech, hostile, samples)
