@@ -3,7 +3,9 @@
 The management command, the admin import page and the demo loader all come through here,
 so a file imports the same way whichever door it comes in by. Each file is written in one
 transaction: it either fully imports or leaves the archive as it was. A speech whose
-normalized text is already in the archive is reported as a duplicate and not written again.
+normalized text is already in the archive is reported as a duplicate and not written again; one
+at least 0.9 similar to a stored speech is reported as a near duplicate (speeches/reuse.py), and
+kept beside it, skipped or put in its place as staff choose.
 """
 
 from __future__ import annotations
@@ -14,12 +16,14 @@ import stat
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.db import DatabaseError, connection, models, transaction
 
+from . import reuse
 from .audit import record_import
 from .ledger import record_ledger
 from .models import Commitment, Region, Section, Speech, Target, Topic
@@ -37,13 +41,19 @@ class ImportOptions:
     year: int | None = None
     user: object | None = None  # the staff member importing, recorded on each speech
     dry_run: bool = False
+    # What to do with a near duplicate (speeches/reuse.py: keep, skip, replace): by "<file>#<n>"
+    # (the n-th speech of that file, from 0) as chosen in the admin's preview, else `near_duplicate`.
+    near_duplicate: str = reuse.KEEP_BOTH
+    near_duplicate_choices: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class SpeechOutcome:
     parsed: ParsedSpeech
-    speech: Speech | None  # None on a dry run
+    speech: Speech | None  # None on a dry run, or a near duplicate skipped
     duplicate: bool
+    near_duplicates: list[dict] = field(default_factory=list)  # stored speeches at least 0.9 similar
+    choice: str = reuse.KEEP_BOTH  # what was done with a near duplicate
 
 
 @dataclass
@@ -213,15 +223,19 @@ def _store(parsed: list[ParsedSpeech], name: str, options: ImportOptions) -> lis
     with transaction.atomic():
         _one_writer_at_a_time()
         seen: set[str] = set()
-        for speech in parsed:
+        for position, speech in enumerate(parsed):
             _apply_options(speech, options)
             digest = content_hash(speech.text)
             duplicate = digest in seen or Speech.objects.filter(content_hash=digest).exists()
             seen.add(digest)
             row = None
+            # Near duplicates are looked up in the dry run too, so the preview can ask what to do.
+            choice = options.near_duplicate_choices.get(f"{name}#{position}", options.near_duplicate)
+            check = reuse.ImportCheck(None, []) if duplicate else reuse.ImportCheck.of(speech, choice)
             if not duplicate and not options.dry_run:
-                row = _create_speech(speech, digest, name, options)
-            outcomes.append(SpeechOutcome(speech, row, duplicate))
+                create = partial(_create_speech, speech, digest, name, options)
+                row = reuse.store_checked(check, create, speech, digest, name, options.user)
+            outcomes.append(SpeechOutcome(speech, row, duplicate, check.near_duplicates, check.choice))
     return outcomes
 
 
@@ -446,6 +460,7 @@ def outcome_report(outcomes: Iterable[FileOutcome]) -> dict:
             "topics": [topic_names.get(slug, slug) for slug in parsed.topics],
             "sections": [section.as_report() for section in parsed.sections],
             "commitments": [commitment.as_report() for commitment in parsed.commitments],
+            "near_duplicates": item.near_duplicates,
         }
 
     return {

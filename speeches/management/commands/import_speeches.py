@@ -22,6 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, help="the year of every speech")
         parser.add_argument("--dry-run", action="store_true", help="parse and extract, write nothing")
         parser.add_argument("--json", action="store_true", help="print only the JSON report on stdout")
+        parser.add_argument(
+            "--near-duplicates",
+            choices=("keep", "skip"),
+            default="keep",
+            help="a speech at least 0.9 similar to a stored one: import it beside that one (keep) or not (skip)",
+        )
 
     def handle(self, *args, **options):
         import_options = ImportOptions(
@@ -29,6 +35,7 @@ class Command(BaseCommand):
             province=find_region(options["province"], Region.Level.PROVINCE) if options["province"] else None,
             year=options["year"],
             dry_run=options["dry_run"],
+            near_duplicate=options["near_duplicates"],
         )
         paths = list(expand_paths(options["paths"]))
         show_progress = len(paths) > 1 and sys.stderr.isatty()
@@ -43,14 +50,17 @@ class Command(BaseCommand):
 
         failed = [outcome for outcome in outcomes if outcome.error]
         speeches = [item for outcome in outcomes for item in outcome.speeches]
-        created = sum(1 for item in speeches if not item.duplicate)
-        duplicates = len(speeches) - created
+        duplicates = sum(1 for item in speeches if item.duplicate)
+        near = sum(1 for item in speeches if item.near_duplicates)
+        skipped = sum(1 for item in speeches if item.near_duplicates and item.choice == "skip")
+        created = len(speeches) - duplicates - skipped
         if options["json"]:
             self.stdout.write(json.dumps(outcome_report(outcomes), ensure_ascii=False, indent=1))
         else:
             verb = "would import" if options["dry_run"] else "imported"
             self.stdout.write(
-                f"{len(outcomes)} files: {verb} {created} speeches, {duplicates} duplicates, {len(failed)} failed"
+                f"{len(outcomes)} files: {verb} {created} speeches, {duplicates} duplicates, {len(failed)} failed, "
+                f"{near} near duplicates" + (f" ({skipped} skipped)" if skipped else "")
             )
         if failed:
             # Exit status 1 while keeping what the other files imported.
