@@ -254,8 +254,10 @@ class SpeechAdmin(admin.ModelAdmin):
         if pending is None:
             messages.error(request, "预览已过期或已导入，请重新上传。")
             return HttpResponseRedirect(request.path)
+        # What staff chose for each near duplicate the preview showed: "near:<file>#<n>" -> keep/skip/replace.
+        choices = {key.removeprefix("near:"): value for key, value in request.POST.items() if key.startswith("near:")}
         try:
-            outcomes = pending.run(dry_run=False, user=request.user)
+            outcomes = pending.run(dry_run=False, user=request.user, near_duplicate_choices=choices)
         finally:
             pending.discard()
         form = SpeechImportForm(admin_site=self.admin_site)
@@ -366,8 +368,11 @@ def preview_files(outcomes: list[FileOutcome]) -> list[dict]:
                     "commitment_count": len(item.parsed.commitments),
                     "duplicate": item.duplicate,
                     "speech": item.speech,
+                    "near_duplicates": item.near_duplicates,
+                    "choice_key": f"near:{outcome.path}#{position}",
+                    "choice": item.choice,
                 }
-                for item in outcome.speeches
+                for position, item in enumerate(outcome.speeches)
             ],
         }
         for outcome in outcomes
@@ -470,10 +475,13 @@ class PendingImport:
             year=self.manifest["year"],
         )
 
-    def run(self, *, dry_run: bool, user=None) -> list[FileOutcome]:
+    def run(
+        self, *, dry_run: bool, user=None, near_duplicate_choices: dict[str, str] | None = None
+    ) -> list[FileOutcome]:
         options = self.options
         options.dry_run = dry_run
         options.user = user
+        options.near_duplicate_choices = near_duplicate_choices or {}
         outcomes = []
         for number, name in enumerate(self.manifest["files"]):
             outcomes.extend(import_upload(name, (self.folder / f"{number}.upload").read_bytes(), options))
