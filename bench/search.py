@@ -8,6 +8,11 @@ Builds a throw-away archive of N synthetic commitments made of sentence fragment
 engine, the median and 95th percentile time of what a results page needs: the number of hits and
 the first 20 hits (with snippets, for the archive's search). Every query's hits must be the same
 set as icontains finds. Whoosh needs bench/requirements.txt; --no-whoosh leaves it out.
+
+It also times the commitments page (results, count and facets, rendered) searching very common
+words, and the page's facets alone: counted in one pass, and as the FilterSet counts them one query
+per facet. On PostgreSQL, --no-rum ranks every GIN match even where the RUM index is there, and
+--rows-from copies the rows of a SQLite bench archive instead of recomputing their indexed form.
 """
 
 from __future__ import annotations
@@ -84,7 +89,12 @@ def synthetic_texts(count: int, seed: int) -> list[str]:
     return texts
 
 
-def configure(backend: str, scratch: Path, fresh: bool, name: str = "bench.sqlite3") -> None:
+def database_name(count: int) -> str:
+    """The PostgreSQL database of one size, so archives of two sizes can be kept side by side."""
+    return f"archive_search_bench_{count}"
+
+
+def configure(backend: str, scratch: Path, fresh: bool, name: str = "bench.sqlite3", count: int = 0) -> None:
     if backend == "sqlite":
         if fresh:
             for path in scratch.glob(f"{name}*"):
@@ -93,11 +103,14 @@ def configure(backend: str, scratch: Path, fresh: bool, name: str = "bench.sqlit
     else:
         import psycopg
 
-        if fresh:
-            with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-                connection.execute("DROP DATABASE IF EXISTS archive_search_bench")
-                connection.execute("CREATE DATABASE archive_search_bench")
-        os.environ["DATABASE_URL"] = f"{POSTGRES}/archive_search_bench"
+        with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
+            exists = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", [database_name(count)]
+            ).fetchone()
+            if fresh or not exists:
+                connection.execute(f"DROP DATABASE IF EXISTS {database_name(count)}")
+                connection.execute(f"CREATE DATABASE {database_name(count)}")
+        os.environ["DATABASE_URL"] = f"{POSTGRES}/{database_name(count)}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "archive.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -132,7 +145,8 @@ def build(count: int, seed: int, log) -> float:
     from django.db import connection, transaction
 
     from speeches.models import Commitment, Speech
-    from speeches.search import commitment_search_fields
+    from speeches.search import commitment_search_fields, ensure_search_index
+    from speeches.search.postgres_ranking import AMOUNTS_INDEX, RANKED_INDEX
 
     places, commitments = synthetic_archive(count, seed)
     speeches = [
@@ -149,6 +163,11 @@ def build(count: int, seed: int, log) -> float:
     ]
     Speech.objects.bulk_create(speeches, batch_size=BATCH)
     started = time.perf_counter()
+    if connection.vendor == "postgresql":
+        # The RUM index is built once over the rows, as a deployment adding it to an archive would
+        # (migrate builds it): kept up row by row, it would slow the load several times.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP INDEX IF EXISTS {RANKED_INDEX}, {AMOUNTS_INDEX}")
     batch = []
     for number, text, kind, strength, topic in commitments:
         batch.append(
@@ -172,7 +191,50 @@ def build(count: int, seed: int, log) -> float:
             cursor.execute("INSERT INTO speeches_commitment_fts(speeches_commitment_fts) VALUES ('optimize')")
             cursor.execute("ANALYZE")
         else:
+            ensure_search_index(connection)
             cursor.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+def copy_rows(source: Path, log, indexes: bool = True) -> float:
+    """The PostgreSQL archive as a copy of the rows of a SQLite bench archive of the same size and
+    seed (the same synthetic rows, their indexed form included), by COPY, the indexes built after;
+    returns the seconds it took. Recomputing the indexed form row by row takes far longer."""
+    import sqlite3
+
+    from django.db import connection
+
+    from speeches.search import ensure_search_index
+    from speeches.search.postgres_ranking import AMOUNTS_INDEX, RANKED_INDEX
+
+    started = time.perf_counter()
+    rows = sqlite3.connect(source)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM speeches_commitment")
+        if rows.execute("SELECT count(*) FROM speeches_commitment WHERE id > ?", cursor.fetchone()).fetchone()[0]:
+            # Built once over all the rows afterwards, rather than kept up row by row.
+            cursor.execute(
+                f"DROP INDEX IF EXISTS {RANKED_INDEX}, {AMOUNTS_INDEX}, speeches_commitment_search_vector, "
+                "speeches_commitment_search_unindexed"
+            )
+        for table in ("speeches_speech", "speeches_commitment"):
+            present = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+            columns = [row[1] for row in rows.execute(f"PRAGMA table_info({table})") if row[1] in present]
+            # The rows not copied yet: the copy may start while the SQLite archive is still being built.
+            cursor.execute(f"SELECT coalesce(max(id), 0) FROM {table}")
+            last = cursor.fetchone()[0]
+            select = f"SELECT {', '.join(columns)} FROM {table} WHERE id > ? ORDER BY id"
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for number, row in enumerate(rows.execute(select, [last])):
+                    copy.write_row(row)
+                    if number % 100_000 == 99_999:
+                        log(f"  {table}: {number + 1:,} rows, {time.perf_counter() - started:.0f} s")
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        if not indexes:
+            return time.perf_counter() - started
+        log(f"  rows copied, {time.perf_counter() - started:.0f} s; building the indexes …")
+        ensure_search_index(connection)
+        cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
 
@@ -204,6 +266,17 @@ def index_bytes() -> dict[str, int]:
             )
             full_text += cursor.fetchone()[0]
     return {"full_text_index": int(full_text), "indexed_form": int(indexed_form), "text": int(text)}
+
+
+def ranked_in_index() -> bool | None:
+    """PostgreSQL: whether a best-first page came from the RUM index (None on SQLite)."""
+    from django.db import connection
+
+    from speeches.search.postgres import PostgresSearch, _ranked_in_index
+
+    if connection.vendor != "postgresql":
+        return None
+    return PostgresSearch.rank_in_index and _ranked_in_index(connection)
 
 
 def plain_table():
@@ -310,6 +383,56 @@ def whoosh_query(query: str, filters: dict):
     return text_query, (q.And(conditions) if conditions else None)
 
 
+# The search page (results, count and facets) for very common words, alone and with a filter.
+PAGES = [("改革", ""), ("发展", ""), ("改革", "kind=target"), ("发展", "year_min=2015&year_max=2020")]
+
+
+def search_page(query: str, chosen: str):
+    """The commitments page searching `query` with the filters `chosen`, rendered, as a reader gets it."""
+    from django.conf import settings
+    from django.http import QueryDict
+    from django.test import RequestFactory
+
+    from speeches import views
+
+    data = QueryDict(chosen, mutable=True)
+    data["q"] = query
+    host = next((host.lstrip(".") for host in settings.ALLOWED_HOSTS if host != "*"), "localhost")
+    response = views.commitment_list(RequestFactory().get("/commitments/", data, HTTP_HOST=host))
+    assert response.status_code == 200
+    return len(response.content)
+
+
+def page_facets(query: str, chosen: str, one_pass: bool):
+    """The page's facets alone: counted in one pass, or as the FilterSet counts them, one query each."""
+    from django.http import QueryDict
+
+    from speeches.filters import CommitmentFilter
+    from speeches.models import Commitment
+    from speeches.search import commitment_facets, search_commitments
+
+    results = search_commitments(query)
+    filters = CommitmentFilter(QueryDict(chosen), queryset=results.for_listing())
+    if one_pass:
+        return commitment_facets(filters, results)
+    return filters.facets(base=Commitment.objects.filter(pk__in=results.values("pk")))
+
+
+def pages_report(repeat: int, log) -> list[dict]:
+    report = []
+    for query, chosen in PAGES:
+        entry = {"query": query, "filters": chosen}
+        for name, task in (
+            ("page", lambda query=query, chosen=chosen: search_page(query, chosen)),
+            ("facets_one_pass", lambda query=query, chosen=chosen: page_facets(query, chosen, True)),
+            ("facets_per_facet", lambda query=query, chosen=chosen: page_facets(query, chosen, False)),
+        ):
+            entry[name] = percentiles(timed(task, repeat))
+        report.append(entry)
+        log(f"  page {query!r} {chosen}: {entry}")
+    return report
+
+
 def timed(task, repeat: int) -> list[float]:
     task()  # warm
     timings = []
@@ -342,6 +465,17 @@ def main() -> int:
         type=Path,
         help="keep the archive (SQLite) and the Whoosh index here, and reuse them if already built",
     )
+    parser.add_argument(
+        "--rows-from",
+        type=Path,
+        help="PostgreSQL: copy the rows of this SQLite bench archive (same size and seed) instead of building them",
+    )
+    parser.add_argument(
+        "--copy-only", action="store_true", help="with --rows-from: copy the rows not copied yet, and stop"
+    )
+    parser.add_argument(
+        "--no-rum", action="store_true", help="PostgreSQL: rank every GIN match, even where a RUM index is there"
+    )
     args = parser.parse_args()
 
     output = sys.stdout
@@ -369,13 +503,22 @@ def main() -> int:
                 json.dumps({"whoosh_build_s": build_whoosh(whoosh_dir, args.commitments, args.seed, log)})
             )
             return 0
-        configure(args.backend, scratch, fresh=not reuse)
+        configure(args.backend, scratch, fresh=not reuse and not args.rows_from, count=args.commitments)
         from speeches.models import Commitment, Speech
         from speeches.search import search_commitments
+        from speeches.search.postgres import PostgresSearch
 
+        PostgresSearch.rank_in_index = not args.no_rum
         if reuse:
             built = json.loads(state.read_text())
             log(f"reusing the archive built in {scratch}")
+        elif args.rows_from:
+            log(f"copying the rows of {args.rows_from} …")
+            copied = copy_rows(args.rows_from, log, indexes=not args.copy_only)
+            if args.copy_only:
+                return 0
+            built = {"build_s": copied, "copied_from_sqlite": True}
+            state.write_text(json.dumps(built))
         else:
             log(f"building {args.commitments:,} commitments on {args.backend} …")
             built = {"build_s": build(args.commitments, args.seed, log)}
@@ -449,6 +592,7 @@ def main() -> int:
             report_queries.append(entry)
             log(f"  {text!r} {filters or ''}: {entry}")
 
+        pages = pages_report(args.repeat, log)
         report = {
             "backend": args.backend,
             "commitments": Commitment.objects.count(),
@@ -460,6 +604,8 @@ def main() -> int:
                 "icontains_plain_table": percentiles(scanned_plain),
             },
             "identical_results": identical,
+            "search_page": pages,
+            "ranked_in_index": ranked_in_index(),
             "index_detail": sizes,
             "queries": report_queries,
         }
@@ -477,7 +623,7 @@ def main() -> int:
             import psycopg
 
             with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
-                connection.execute("DROP DATABASE IF EXISTS archive_search_bench")
+                connection.execute(f"DROP DATABASE IF EXISTS {database_name(args.commitments)}")
     return 0 if identical else 1
 
 

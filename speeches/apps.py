@@ -8,7 +8,7 @@ class SpeechesConfig(AppConfig):
     verbose_name = "讲话档案"
 
     def ready(self):
-        from .search import drop_search_triggers, ensure_search_index
+        from .search.maintenance import drop_search_triggers, ensure_search_index
 
         # SQLite rebuilds a table when a migration alters it: the full-text triggers (and the view
         # naming several tables) are taken away before migrating and put back after.

@@ -101,7 +101,8 @@ def commitment_list(request):
         # them as it narrows the browsing list, so the facet counts and the results agree.
         rows = search.search_commitments(parsed)
     filters = CommitmentFilter(query, queryset=rows.for_listing() if q else rows.for_listing().by_speech_date())
-    facets = filters.facets(base=Commitment.objects.filter(pk__in=rows.values("pk")) if q else None)
+    # A search's facets are counted in one pass over its matches, not one search per facet.
+    facets = search.commitment_facets(filters, rows) if q else filters.facets()
     return render(
         request,
         "speeches/commitment_list.html",

@@ -181,7 +181,7 @@ class Speech(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        from speeches.search import speech_search_fields
+        from speeches.search.text import speech_search_fields
 
         update_fields = kwargs.get("update_fields")
         if update_fields is None or {"title", "text"} & set(update_fields):
@@ -319,7 +319,7 @@ class Commitment(models.Model):
         return self.text[:60]
 
     def save(self, *args, **kwargs):
-        from speeches.search import commitment_search_fields
+        from speeches.search.text import commitment_search_fields
 
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "text" in update_fields:
@@ -336,7 +336,7 @@ class Commitment(models.Model):
 
     def refresh_search_targets(self) -> None:
         """After its amounts changed: a match in them ranks higher."""
-        from speeches.search import targets_search_text
+        from speeches.search.text import targets_search_text
 
         self.search_targets = targets_search_text(self.targets.values_list("text", flat=True))
         Commitment.objects.filter(pk=self.pk).update(search_targets=self.search_targets)
