@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("api/", include("speeches.api.urls")),
+    path("alerts/", include("speeches.alert_urls")),
     path("", include("speeches.open_data_urls")),
     path("", include("speeches.urls")),
 ]

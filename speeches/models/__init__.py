@@ -370,6 +370,7 @@ class Target(models.Model):
         return result
 
 
+from .alerts import Alert  # noqa: E402, F401
 from .jobs import ImportJob, ImportJobFile  # noqa: E402, F401
 from .ledger import LedgerEntry, Outcome  # noqa: E402, F401
 from .reuse import PassageFingerprint, SignatureBand, SimilarSpeech, SpeechSignature  # noqa: E402, F401

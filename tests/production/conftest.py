@@ -388,4 +388,12 @@ def sample_archive(db) -> SampleArchive:
         "ledger_place": city.code,  # the ledger's pages: a place and an indicator
         "ledger_slug": "gdp-growth",
     }
+    # The alert pages' signed links, for an alert following a search of the sample commitment.
+    from speeches import alerts
+    from speeches.models import Alert
+
+    alert = Alert.objects.create(email="reader@example.org", query="q=%E6%8A%95%E8%B5%84")
+    samples["confirm_token"] = alerts.confirmation_token(alert, Alert.Frequency.DAILY)
+    samples["unsubscribe_token"] = alerts.unsubscribe_token(alert)
+    samples["manage_token"] = alerts.manage_token(alert.email)
     return SampleArchive(speech, hostile, samples)
