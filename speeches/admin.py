@@ -24,9 +24,15 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .forms import SpeechImportForm
 from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload
+from .jobs import queue_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
+from .models.jobs import ImportJob
 from .parsing.structures import walk_sections
 from .reextracting import EXTRACTED_FIELDS
+
+admin.site.site_header = "讲话档案 · 管理"
+admin.site.site_title = "讲话档案"
+admin.site.index_title = "管理首页"
 
 # Pasted text shows under this name; uploaded files must end in .txt or .zip, so no file is called so.
 PASTED_NAME = "粘贴文本"
@@ -257,11 +263,11 @@ class SpeechAdmin(admin.ModelAdmin):
         # What staff chose for each near duplicate the preview showed: "near:<file>#<n>" -> keep/skip/replace.
         choices = {key.removeprefix("near:"): value for key, value in request.POST.items() if key.startswith("near:")}
         try:
-            outcomes = pending.run(dry_run=False, user=request.user, near_duplicate_choices=choices)
+            # A worker imports it: the page answers at once, and the job's page follows the import.
+            job = pending.queue(user=request.user, near_duplicate_choices=choices)
         finally:
             pending.discard()
-        form = SpeechImportForm(admin_site=self.admin_site)
-        return self.render_import(request, form, stage="done", files=preview_files(outcomes))
+        return HttpResponseRedirect(job.get_absolute_url())
 
     def render_import(self, request, form: SpeechImportForm, **context):
         context.setdefault("token", None)
@@ -490,6 +496,19 @@ class PendingImport:
             outcomes.append(import_pasted_text(text, options, name=PASTED_NAME))
         return outcomes
 
+    def queue(self, *, user, near_duplicate_choices: dict[str, str] | None = None) -> ImportJob:
+        """An import job of exactly what was previewed; the job keeps its own copy of the files."""
+        options = self.options
+        options.user = user
+        options.near_duplicate_choices = near_duplicate_choices or {}
+        files = [
+            (name, (self.folder / f"{number}.upload").read_bytes())
+            for number, name in enumerate(self.manifest["files"])
+        ]
+        if self.manifest["pasted"]:
+            files.append((PASTED_NAME, (self.folder / self.PASTED).read_bytes()))
+        return queue_import(files, options)
+
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -584,4 +603,5 @@ class TargetAdmin(admin.ModelAdmin):
         Commitment.objects.filter(pk__in=commitment_ids).update(edited=True)
 
 
-from . import ledger_admin  # noqa: E402, F401  (the ledger's models, registered in a module of their own)
+# Models registered in modules of their own: import jobs, the ledger.
+from . import jobs_admin, ledger_admin  # noqa: E402, F401

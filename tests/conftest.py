@@ -82,3 +82,26 @@ def _reference_data(request, django_db_blocker):
         request.getfixturevalue("django_db_setup")
         with django_db_blocker.unblock():
             _reload_reference_data()
+
+
+# The queue the settings configure (the database's, or Redis under DJANGO_JOBS_URL), read before
+# any test changes it.
+@pytest.fixture(scope="session")
+def configured_job_queue():
+    from django.conf import settings
+
+    return settings.TASKS
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once(settings, configured_job_queue):
+    """An import a test queues (the admin's confirm) runs at once, inside the request, so the test
+    sees what it imported; the tests of the queue itself ask for `job_queue`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def job_queue(settings, configured_job_queue, _jobs_run_at_once):
+    """The configured queue: jobs wait until a worker (run_jobs) takes them."""
+    settings.TASKS = configured_job_queue
+    return configured_job_queue["default"]["BACKEND"]

@@ -197,5 +197,5 @@ def test_another_users_preview_is_not_removed_by_naming_it(importer_client, staf
 
 def test_confirming_removes_the_preview(importer_client, preview_dir):
     token = importer_client.post(IMPORT_URL, {"text": SPEECH}).context["token"]
-    assert importer_client.post(IMPORT_URL, {"token": token, "confirm": "1"}).status_code == 200
+    assert importer_client.post(IMPORT_URL, {"token": token, "confirm": "1"}, follow=True).status_code == 200
     assert Speech.objects.count() == 1 and kept(preview_dir) == []

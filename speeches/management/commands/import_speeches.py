@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from speeches.importing import ImportOptions, expand_paths, import_paths, outcome_report
+from speeches.jobs import queue_import
 from speeches.models import Region
+from speeches.models.jobs import ImportJob
 
 
 class Command(BaseCommand):
@@ -15,8 +17,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="+", help="files, folders (searched for *.txt, *.docx, *.pdf and *.zip) or .zip archives"
+            "paths", nargs="*", help="files, folders (searched for *.txt, *.docx, *.pdf and *.zip) or .zip archives"
         )
+        parser.add_argument(
+            "--queue", action="store_true", help="queue the import as a background job and return at once (run_jobs)"
+        )
+        parser.add_argument("--job", type=int, metavar="ID", help="the state of a queued import, its report once done")
         parser.add_argument("--city", help="place every speech in this city (name, short name or code)")
         parser.add_argument("--province", help="place every speech in this province (name, short name or code)")
         parser.add_argument("--year", type=int, help="the year of every speech")
@@ -30,6 +36,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["job"] is not None:
+            return self.show_job(options["job"], options["json"])
+        if not options["paths"]:
+            raise CommandError("name the files or folders to import (or --job ID)")
         import_options = ImportOptions(
             city=find_region(options["city"], Region.Level.CITY) if options["city"] else None,
             province=find_region(options["province"], Region.Level.PROVINCE) if options["province"] else None,
@@ -38,6 +48,8 @@ class Command(BaseCommand):
             near_duplicate=options["near_duplicates"],
         )
         paths = list(expand_paths(options["paths"]))
+        if options["queue"]:
+            return self.queue(paths, import_options, options["json"])
         show_progress = len(paths) > 1 and sys.stderr.isatty()
         outcomes = []
         with tqdm(total=len(paths), unit="file", disable=not show_progress, file=sys.stderr) as progress:
@@ -65,6 +77,43 @@ class Command(BaseCommand):
         if failed:
             # Exit status 1 while keeping what the other files imported.
             sys.exit(1)
+
+    def queue(self, paths, import_options, as_json):
+        if import_options.dry_run:
+            raise CommandError("--dry-run and --queue do not go together: a dry run writes nothing to wait for")
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            raise CommandError(f"no such file: {', '.join(missing)}")
+        job = queue_import(((str(path), path.read_bytes()) for path in paths), import_options)
+        if as_json:
+            self.stdout.write(json.dumps({"job": {"id": job.pk, "state": job.state}}))
+        else:
+            self.stdout.write(f"queued import job {job.pk} ({len(paths)} files); python manage.py run_jobs imports it")
+
+    def show_job(self, job_id, as_json):
+        job = ImportJob.objects.with_progress().filter(pk=job_id).first()
+        if job is None:
+            raise CommandError(f"no import job {job_id}")
+        state = {
+            "id": job.pk,
+            "state": job.state,
+            "files": job.files.count(),
+            "files_done": job.done_count,
+            "created": job.created_count,
+            "duplicates": job.duplicate_count,
+            "near_duplicates": job.near_duplicate_count,
+            "errors": job.error_count,
+            "error": job.error or None,
+        }
+        if as_json:
+            report = job.report() if job.state == ImportJob.State.DONE else {}
+            self.stdout.write(json.dumps({"job": state, **report}, ensure_ascii=False, indent=1))
+        else:
+            self.stdout.write(
+                f"import job {job.pk}: {job.get_state_display()} ({job.state}), {job.done_count} of {state['files']} "
+                f"files, {job.created_count} speeches created, {job.duplicate_count} duplicates, "
+                f"{job.error_count} files failed" + (f"; {job.error}" if job.error else "")
+            )
 
 
 def find_region(value: str, level: int) -> Region:
