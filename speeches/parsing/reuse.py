@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 
 # --- the words a comparison reads --------------------------------------------------------------
 
@@ -98,7 +97,11 @@ def _identity(value):
 
 
 @cache
-def _empty_minhash() -> MinHash:
+def _empty_minhash():
+    # datasketch is imported here, not with the module: its package loads scipy (half a second),
+    # which a command that only queues an import or shows a job does not need.
+    from datasketch import MinHash
+
     # The permutations are drawn once; every signature starts from a copy of this one.
     return MinHash(num_perm=PERMUTATIONS, seed=SEED, hashfunc=_identity, scheme="affine32")
 
