@@ -95,7 +95,9 @@ def _same_pledge(extracted: str, corrected: str) -> bool:
     return SequenceMatcher(None, extracted, corrected, autojunk=False).ratio() >= 0.75
 
 
-def _update_speech(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> list[str]:
+def extracted_values(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> tuple[dict, list[Topic] | None]:
+    """What extraction says of the speech's fields, leaving out those staff corrected (`edited`);
+    and its topics, None when staff corrected them."""
     codes = [parsed.city_code, parsed.province_code, parsed.county_code]
     regions = {r.code: r for r in Region.objects.filter(code__in=codes)}
     topics = {t.slug: t for t in Topic.objects.filter(slug__in=parsed.topics)}
@@ -114,16 +116,20 @@ def _update_speech(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> li
         values["year_source"] = parsed.year_source
     if "city" in edited:
         values.pop("county")  # staff placed the speech; its district goes with what they chose
-    changed = [name for name, value in values.items() if name not in edited and getattr(speech, name) != value]
+    wanted = None if "topics" in edited else [topics[slug] for slug in parsed.topics if slug in topics]
+    return {name: value for name, value in values.items() if name not in edited}, wanted
+
+
+def _update_speech(speech: Speech, parsed: ParsedSpeech, edited: set[str]) -> list[str]:
+    values, wanted = extracted_values(speech, parsed, edited)
+    changed = [name for name, value in values.items() if getattr(speech, name) != value]
     for name in changed:
         setattr(speech, name, values[name])
     if changed:
         speech.save(update_fields=changed)
-    if "topics" not in edited:
-        wanted = [topics[slug] for slug in parsed.topics if slug in topics]
-        if {t.pk for t in wanted} != set(speech.topics.values_list("pk", flat=True)):
-            speech.topics.set(wanted)
-            changed.append("topics")
+    if wanted is not None and {t.pk for t in wanted} != set(speech.topics.values_list("pk", flat=True)):
+        speech.topics.set(wanted)
+        changed.append("topics")
     return changed
 
 

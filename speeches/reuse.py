@@ -451,37 +451,16 @@ def replace_speech(stored: Speech, parsed: ParsedSpeech, digest: str, name: str,
     from django.contrib.admin.models import CHANGE, LogEntry
 
     from .importing import store_commitments, store_sections
-    from .models import Topic
+    from .reextracting import extracted_values
 
-    edited = set(stored.edited_fields or [])
-    regions = Region.objects.in_bulk(
-        [code for code in (parsed.city_code, parsed.county_code, parsed.province_code) if code], field_name="code"
-    )
-    topics = {topic.slug: topic for topic in Topic.objects.filter(slug__in=parsed.topics)}
-    values = {
-        "title": parsed.title[:300] or stored.title,
-        "year": parsed.year,
-        "year_source": parsed.year_source,
-        "delivered_on": parsed.delivered_on,
-        "speaker": (parsed.speaker or "")[:100],
-        "occasion": (parsed.occasion or "")[:300],
-        "city": regions.get(parsed.city_code or ""),
-        "county": regions.get(parsed.county_code or ""),
-        "province": regions.get(parsed.province_code or ""),
-        "primary_topic": topics.get(parsed.topics[0]) if parsed.topics else None,
-    }
-    if "year" in edited:
-        values.pop("year_source")
-    if "city" in edited:
-        values.pop("county")  # staff placed the speech; its district goes with what they chose
+    values, topics = extracted_values(stored, parsed, set(stored.edited_fields or []))
     for field_name, value in values.items():
-        if field_name not in edited:
-            setattr(stored, field_name, value)
+        setattr(stored, field_name, value)
     stored.text, stored.original_text, stored.content_hash = parsed.text, parsed.original_text, digest
     stored.source_name = name.rsplit("/", 1)[-1][:255]
     stored.save()
-    if "topics" not in edited:
-        stored.topics.set(topics.values())
+    if topics is not None:
+        stored.topics.set(topics)
 
     kept = [row for row in stored.commitments.filter(edited=True) if row.text and row.text in parsed.text]
     stored.commitments.exclude(pk__in=[row.pk for row in kept]).delete()
