@@ -29,7 +29,7 @@ class ImportJobAdmin(admin.ModelAdmin):
 
     @admin.display(description="进度")
     def progress(self, job: ImportJob) -> str:
-        return f"{job.done_count} / {job.files.count()} 个文件"
+        return f"{job.done_count} / {job.file_count} 个文件"
 
     @admin.display(description="新建讲话", ordering="created_count")
     def created_speeches(self, job: ImportJob) -> int:

@@ -12,6 +12,7 @@ class ImportJobQuerySet(models.QuerySet):
     def with_progress(self):
         """Each job with its files done and what they wrote, counted in the same query."""
         return self.annotate(
+            file_count=Count("files"),
             done_count=Count("files", filter=Q(files__done=True)),
             created_count=Sum("files__created", default=0),
             duplicate_count=Sum("files__duplicates", default=0),

@@ -97,7 +97,7 @@ class Command(BaseCommand):
         state = {
             "id": job.pk,
             "state": job.state,
-            "files": job.files.count(),
+            "files": job.file_count,
             "files_done": job.done_count,
             "created": job.created_count,
             "duplicates": job.duplicate_count,
