@@ -3,6 +3,10 @@
 Commitments are found by their own words in their section (the heading first, then the paragraphs
 in order), so a mark never depends on character offsets that a later correction could shift. One
 that cannot be found is still listed beside the text, and its anchor moves there.
+
+Sections and paragraphs take their ids from speeches/anchors.py (#s2.3, #s2.3-p4, stable across
+re-extraction); the ids the page gave before (#s-<id>, #p-<id>-<line>) stay as empty markers
+inside them, so old links still arrive.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from django import template
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from .. import anchors
 from ..models import Commitment, Section, Target
 
 register = template.Library()
@@ -22,21 +27,41 @@ register = template.Library()
 @dataclass
 class OutlineEntry:
     section: Section
+    anchor: str
     children: list[OutlineEntry] = field(default_factory=list)
 
 
 @dataclass
 class Paragraph:
-    anchor: str
+    anchor: str  # s2.3-p4
+    legacy: str  # p-<section id>-<line>: the id before, and what the text reuse rows name
+    number: int
     html: SafeString
 
 
 @dataclass
 class SectionBlock:
     section: Section
+    anchor: str  # s2.3
     heading_level: int  # h2 for the top parts, one deeper for each level below
     heading_html: SafeString
     paragraphs: list[Paragraph]
+    path: list[str]  # the headings from the top of the outline down to this part
+
+    @property
+    def legacy(self) -> str:
+        return f"s-{self.section.pk}"
+
+    @property
+    def cite_path(self) -> str:
+        return " › ".join(self.path)
+
+
+@dataclass
+class KindCount:
+    kind: str
+    label: str
+    count: int
 
 
 @dataclass
@@ -44,6 +69,13 @@ class Reading:
     outline: list[OutlineEntry]
     blocks: list[SectionBlock]
     unplaced: set[int]  # commitments whose words were not found in their section
+    places: anchors.Outline
+    commitment_sections: dict[int, str]  # commitment id -> the anchor of its section
+    kinds: list[KindCount]  # the kinds of commitment the speech has, with their counts
+
+    def stable(self, old: str) -> str:
+        """The stable anchor for an id the page gave before; itself if it is not one."""
+        return self.places.legacy(old) or old
 
 
 @register.simple_tag
@@ -52,25 +84,41 @@ def speech_reading(sections: list[Section], commitments: list[Commitment]) -> Re
     for commitment in commitments:
         by_section.setdefault(commitment.section_id, []).append(commitment)
 
+    places = anchors.Outline(sections)
     outline: list[OutlineEntry] = []
     entries: dict[int, OutlineEntry] = {}
     depth: dict[int, int] = {}
+    paths: dict[int, list[str]] = {}
     blocks = []
     placed: set[int] = set()
     for section in sections:  # in reading order: a parent always comes before its children
         depth[section.pk] = depth.get(section.parent_id, 0) + 1
-        if section.heading or section.marker:
-            entry = entries[section.pk] = OutlineEntry(section)
+        anchor = places.anchors[section.pk]
+        label = f"{section.marker}{section.heading}".strip()
+        paths[section.pk] = [*paths.get(section.parent_id, []), *([label] if label else [])]
+        if anchors.is_headed(section):
+            entry = entries[section.pk] = OutlineEntry(section, anchor)
             parent = entries.get(section.parent_id)
             (parent.children if parent else outline).append(entry)
-        heading, paragraphs = _mark_section(section, by_section.get(section.pk, []), placed)
-        blocks.append(SectionBlock(section, min(depth[section.pk] + 1, 6), heading, paragraphs))
+        heading, paragraphs = _mark_section(section, anchor, by_section.get(section.pk, []), placed)
+        blocks.append(
+            SectionBlock(section, anchor, min(depth[section.pk] + 1, 6), heading, paragraphs, paths[section.pk])
+        )
     unplaced = {commitment.pk for commitment in commitments} - placed
-    return Reading(outline, blocks, unplaced)
+    commitment_sections = {
+        commitment.pk: places.anchors[commitment.section_id]
+        for commitment in commitments
+        if commitment.section_id in places.anchors
+    }
+    counts: dict[str, int] = {}
+    for commitment in commitments:
+        counts[commitment.kind] = counts.get(commitment.kind, 0) + 1
+    kinds = [KindCount(kind, label, counts[kind]) for kind, label in Commitment.Kind.choices if kind in counts]
+    return Reading(outline, blocks, unplaced, places, commitment_sections, kinds)
 
 
 def _mark_section(
-    section: Section, commitments: list[Commitment], placed: set[int]
+    section: Section, anchor: str, commitments: list[Commitment], placed: set[int]
 ) -> tuple[SafeString, list[Paragraph]]:
     label = f"{section.marker}{section.heading}"
     texts = [label, *section.text.split("\n")]
@@ -88,11 +136,18 @@ def _mark_section(
         placed.add(commitment.pk)
         cursor = (index, end) if index else (1, 0)
     heading = _render(label, spans[0])
-    paragraphs = [
-        Paragraph(f"p-{section.pk}-{number}", _render(text, spans[number]))
-        for number, text in enumerate(texts[1:], start=1)
-        if text.strip()
-    ]
+    paragraphs = []
+    for line, text in enumerate(texts[1:], start=1):
+        if text.strip():
+            number = len(paragraphs) + 1
+            paragraphs.append(
+                Paragraph(
+                    anchors.paragraph_anchor(anchor, number),
+                    f"p-{section.pk}-{line}",
+                    number,
+                    _render(text, spans[line]),
+                )
+            )
     return heading, paragraphs
 
 
@@ -114,7 +169,7 @@ def _render(text: str, spans: list[tuple[int, int, Commitment]]) -> SafeString:
         parts.append(escape(text[position:start]))
         parts.append(
             format_html(
-                '<span class="commitment commitment-{}" id="c-{}" tabindex="0" aria-describedby="cd-{}">{}'
+                '<span class="commitment commitment-{}" id="c-{}" tabindex="-1" aria-describedby="cd-{}">{}'
                 '<span class="commitment-tip" aria-hidden="true">{}</span></span>',
                 commitment.kind,
                 commitment.pk,
@@ -126,6 +181,40 @@ def _render(text: str, spans: list[tuple[int, int, Commitment]]) -> SafeString:
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))
+
+
+@register.filter
+def section_of(commitment: Commitment, reading: Reading) -> str:
+    """The anchor of the part of the speech the commitment stands in ("" if it has none)."""
+    return reading.commitment_sections.get(commitment.pk, "")
+
+
+@register.filter
+def stable_anchor(old: str, reading: Reading) -> str:
+    """An id the page gave before (p-<section id>-<line>, as the text reuse rows name paragraphs)
+    as the stable anchor."""
+    return reading.stable(old)
+
+
+@register.simple_tag
+def stable_elsewhere(reuse) -> dict[str, str]:
+    """For the text reuse panel: each link into another speech (by the ids the reuse rows name)
+    -> the same place by its stable anchor. One query for all the speeches named."""
+    links = [where for passage in getattr(reuse, "shared", []) or [] for where in passage.others]
+    if not links:
+        return {}
+    found = anchors.outlines({where.speech.pk for where in links})
+    stable = {}
+    for where in links:
+        outline = found.get(where.speech.pk)
+        anchor = outline.legacy(where.anchor) if outline else None
+        stable[where.url] = f"{where.speech.get_absolute_url()}#{anchor}" if anchor else where.url
+    return stable
+
+
+@register.filter
+def stable_url(url: str, stable: dict[str, str]) -> str:
+    return stable.get(url, url)
 
 
 @register.filter
@@ -151,3 +240,13 @@ def amount(target: Target) -> str:
 
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")  # 700, 4.5: neither 7E+2 nor 4.500000
+
+
+@register.filter
+def cite_place(speech) -> str:
+    """The speech's place as a citation writes it: 河南省商丘市, 江苏省, 河南省商丘市民权县."""
+    names = []
+    for region in (speech.province, speech.city, speech.county):
+        if region is not None and region.name not in names:
+            names.append(region.name)
+    return "".join(names)

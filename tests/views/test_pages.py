@@ -129,25 +129,29 @@ def test_speech_page_shows_metadata_outline_text_and_marked_commitments(client, 
     assertInHTML(f"<div><dt>来源文件</dt><dd>{speech.source_name}</dd></div>", html)
     assertInHTML('<a href="/topics/industry/">产业与工业</a>', html)
 
-    # The outline: headed sections only, the sub-part nested under its part.
-    opening, part_one, part_two, sub_part = sections
+    # The outline: headed sections only, the sub-part nested under its part, linked by outline position.
+    opening, part_one, *_ = sections
     assertInHTML(
-        f'<ol><li><a href="#s-{part_one.pk}">一、明确目标任务</a></li>'
-        f'<li><a href="#s-{part_two.pk}">二、强化工作保障</a>'
-        f'<ol><li><a href="#s-{sub_part.pk}">（一）压实责任</a></li></ol></li></ol>',
+        '<ol><li><a href="#s1">一、明确目标任务</a></li>'
+        '<li><a href="#s2">二、强化工作保障</a>'
+        '<ol><li><a href="#s2.1">（一）压实责任</a></li></ol></li></ol>',
         html,
     )
-    # Every section and every paragraph can be linked to.
-    for section in sections:
-        assert f'id="s-{section.pk}"' in html
-    assert f'<p id="p-{opening.pk}-1">同志们：</p>' in html
-    assert f'<p id="p-{part_one.pk}-2">各地要把任务分解到月。</p>' in html
+    # Every section and every paragraph can be linked to; the ids given before still lead there.
+    for anchor, section in zip(("s0", "s1", "s2", "s2.1"), sections, strict=True):
+        assert f'<section id="{anchor}" ' in html
+        assert f'<span class="old-anchor" id="s-{section.pk}"></span>' in html
+    assert (
+        f'<p id="s0-p1"><span class="old-anchor" id="p-{opening.pk}-1"></span>同志们：'
+        '<a class="place-link" href="#s0-p1" tabindex="-1" aria-label="第1段的链接">¶</a></p>'
+    ) in html
+    assert f'<p id="s1-p2"><span class="old-anchor" id="p-{part_one.pk}-2"></span>各地要把任务分解到月。<a' in html
     assert '<h3 class="section-heading">（一）压实责任</h3>' in html
 
     # Commitments are marked where they are said, with what they are, and listed beside the text.
     target = next(c for c in commitments if c.text.startswith("全年力争"))
     assertInHTML(
-        f'<span class="commitment commitment-target" id="c-{target.pk}" tabindex="0" aria-describedby="cd-{target.pk}">'
+        f'<span class="commitment commitment-target" id="c-{target.pk}" tabindex="-1" aria-describedby="cd-{target.pk}">'
         "全年力争引进亿元以上项目100个以上"
         '<span class="commitment-tip" aria-hidden="true">目标 · 争取性 · 100个以上</span></span>',
         html,
@@ -170,7 +174,7 @@ def test_a_commitment_not_found_in_its_section_keeps_its_anchor_in_the_list(clie
     html = get(client, f"/speeches/{speech.pk}/").content.decode()
     assert html.count(f'id="c-{commitment.pk}"') == 1
     assert re.search(
-        rf'<li id="c-{commitment.pk}" class="kind-action">\s*<span class="side-text">这句话不在讲话里', html
+        rf'<li id="c-{commitment.pk}" class="kind-action"[^>]*>\s*<span class="side-text">这句话不在讲话里', html
     )
 
 
@@ -179,7 +183,7 @@ def test_commitments_marked_in_headings_and_text_is_escaped(client, archive):
     speech = archive.speech(outline=outline, pledges=[Pledge("抓好<招商>工作", section=0)])
     commitment = speech.commitments.get()
     html = get(client, f"/speeches/{speech.pk}/").content.decode()
-    assert f'id="c-{commitment.pk}" tabindex="0" aria-describedby="cd-{commitment.pk}">抓好&lt;招商&gt;工作' in html
+    assert f'id="c-{commitment.pk}" tabindex="-1" aria-describedby="cd-{commitment.pk}">抓好&lt;招商&gt;工作' in html
     assert "<招商>" not in html
 
 
@@ -335,9 +339,8 @@ def test_no_inline_script_style_or_event_handlers(client, three_places):
 
 def test_sections_without_text_render_only_their_heading(client, archive):
     speech = archive.speech()
-    part_two = speech.sections.get(marker="二、")
     html = get(client, f"/speeches/{speech.pk}/").content.decode()
-    block = html[html.index(f'id="s-{part_two.pk}"') :]
+    block = html[html.index('id="s2"') :]
     block = block[: block.index("</section>")]
     assert "<p" not in block
     assert Section.objects.filter(speech=speech).count() == 4
