@@ -23,11 +23,10 @@ from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from .forms import SpeechImportForm
-from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload
+from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload, outcome_report
 from .jobs import queue_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
 from .models.jobs import ImportJob
-from .parsing.structures import walk_sections
 from .reextracting import EXTRACTED_FIELDS
 
 admin.site.site_header = "讲话档案 · 管理"
@@ -247,7 +246,7 @@ class SpeechAdmin(admin.ModelAdmin):
         for outcome in outcomes:
             if outcome.error:
                 form.add_error("text" if outcome.path == PASTED_NAME else "files", outcome.error)
-        files = preview_files(outcomes)
+        files = preview_files(outcome_report(outcomes)["files"], pending.manifest)
         token = None
         if any(not speech["duplicate"] for file in files for speech in file["speeches"]):
             token = pending.token
@@ -349,40 +348,107 @@ class UploadLimits(FileUploadHandler):
         return found
 
 
-def preview_files(outcomes: list[FileOutcome]) -> list[dict]:
-    """What the import page shows per file: its error, or per speech where it is placed and its outline."""
+def preview_files(report_files: list[dict], manifest: dict | None = None) -> list[dict]:
+    """What the import page shows per file, from the entries of a dry run's report (outcome_report):
+    its error, or per speech everything the import would write, and how the place and year were found."""
+    manifest = manifest or {}
     codes = [
-        code
-        for outcome in outcomes
-        for item in outcome.speeches
-        for code in (item.parsed.city_code, item.parsed.province_code)
-        if code
+        place["code"]
+        for entry in report_files
+        for speech in entry["speeches"]
+        for place in (speech.get("city"), speech.get("county"), speech.get("province"))
+        if place
     ]
     regions = Region.objects.in_bulk(codes, field_name="code")
+    chosen_place = bool(manifest.get("city") or manifest.get("province"))
+
+    def region(place: dict | None) -> Region | None:
+        return regions.get(place["code"]) if place else None
+
+    def shown(speech: dict, key: str) -> dict:
+        city, county, province = (
+            region(speech.get("city")),
+            region(speech.get("county")),
+            region(speech.get("province")),
+        )
+        commitments = [preview_commitment(number, item) for number, item in enumerate(speech["commitments"], 1)]
+        return {
+            "title": speech["title"],
+            "city": city,
+            "county": county,
+            "province": province,
+            "place_source": ("导入时填写" if chosen_place else "从文本中识别") if city or province else "",
+            "year": speech.get("year"),
+            "year_source": _year_source_label(speech.get("year_source")),
+            "delivered_on": speech.get("delivered_on"),
+            "speaker": speech.get("speaker") or "",
+            "occasion": speech.get("occasion") or "",
+            "topics": speech.get("topics") or [],
+            "outline": speech.get("sections") or [],
+            "section_count": _count_sections(speech.get("sections") or []),
+            "commitments": commitments,
+            "commitment_count": len(commitments),
+            "kind_counts": [
+                (label, count)
+                for value, label in Commitment.Kind.choices
+                if (count := sum(1 for item in commitments if item["kind"] == value))
+            ],
+            "duplicate": speech["duplicate"],
+            "near_duplicates": speech.get("near_duplicates") or [],
+            "choice_key": key,
+        }
+
     return [
         {
-            "name": outcome.path,
-            "error": outcome.error,
+            "name": entry["path"],
+            "error": entry["error"],
             "speeches": [
-                {
-                    "title": item.parsed.title,
-                    "city": regions.get(item.parsed.city_code),
-                    "province": regions.get(item.parsed.province_code),
-                    "year": item.parsed.year,
-                    "outline": item.parsed.sections,
-                    "section_count": sum(1 for _ in walk_sections(item.parsed.sections)),
-                    "commitment_count": len(item.parsed.commitments),
-                    "duplicate": item.duplicate,
-                    "speech": item.speech,
-                    "near_duplicates": item.near_duplicates,
-                    "choice_key": f"near:{outcome.path}#{position}",
-                    "choice": item.choice,
-                }
-                for position, item in enumerate(outcome.speeches)
+                shown(speech, f"near:{entry['path']}#{position}") for position, speech in enumerate(entry["speeches"])
             ],
         }
-        for outcome in outcomes
+        for entry in report_files
     ]
+
+
+def _year_source_label(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        return Speech.YearSource(value).label
+    except ValueError:
+        return value
+
+
+def _count_sections(sections: list[dict]) -> int:
+    return sum(1 + _count_sections(section.get("children") or []) for section in sections)
+
+
+def _number(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.6f}".rstrip("0").rstrip(".")
+
+
+def amount_text(target: dict) -> str:
+    """An amount of the report as staff read it: 700亿元以上, 4.5—5%."""
+    value = _number(target["value"]) if target.get("value") is not None else ""
+    if target.get("value_max") is not None:
+        value += "—" + _number(target["value_max"])
+    return f"{value}{target.get('unit') or ''}{target.get('qualifier') or ''}"
+
+
+def preview_commitment(number: int, commitment: dict) -> dict:
+    kind, strength = commitment["kind"], commitment["strength"]
+    deadline = commitment.get("deadline") or {}
+    return {
+        "number": number,
+        "text": commitment["text"],
+        "kind": kind,
+        "kind_label": Commitment.Kind(kind).label if kind in Commitment.Kind.values else kind,
+        "strength_label": Commitment.Strength(strength).label if strength in Commitment.Strength.values else strength,
+        "amounts": [amount_text(target) for target in commitment.get("targets") or []],
+        "deadline": deadline.get("text") or "",
+        "responsible": commitment.get("responsible") or "",
+        "section": " › ".join(commitment.get("section_path") or []),
+    }
 
 
 @dataclass
