@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.db.models import Count
 from django.http import HttpResponseRedirect, QueryDict
@@ -22,7 +22,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.html import format_html
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from .forms import SpeechImportForm
+from .forms import SpeechImportForm, upload_file_limit
 from .importing import FileOutcome, ImportOptions, import_pasted_text, import_upload, outcome_report
 from .jobs import queue_import
 from .models import Commitment, Region, Section, Speech, Target, Topic
@@ -205,10 +205,20 @@ class SpeechAdmin(admin.ModelAdmin):
             raise PermissionDenied
         limits = UploadLimits(request)
         request.upload_handlers.insert(0, limits)
-        if request.method == "POST" and limits.refused_unread(request):
-            # Nothing of the body was read, the CSRF token included; showing the form changes nothing.
-            form = SpeechImportForm(admin_site=self.admin_site)
-            return self.render_import(request, form, stage="upload", limit_errors=[limits.too_much_message()])
+        if request.method == "POST":
+            try:
+                refused = [limits.too_much_message()] if limits.refused_unread(request) else []
+            except TooManyFilesSent:
+                # Django's own count (DATA_UPLOAD_MAX_NUMBER_FILES) stopped the upload before this page's.
+                refused = [limits.too_many_message()]
+            except RequestDataTooBig:
+                refused = [limits.text_too_long_message()]
+            except TooManyFieldsSent:
+                refused = [limits.too_much_message()]
+            if refused:
+                # Nothing of the upload is kept, the CSRF token included; showing the form changes nothing.
+                form = SpeechImportForm(admin_site=self.admin_site)
+                return self.render_import(request, form, stage="upload", limit_errors=refused)
         return csrf_protect(self.import_view)(request, limits)
 
     def add_view(self, request, form_url="", extra_context=None):
@@ -294,7 +304,8 @@ class UploadLimits(FileUploadHandler):
     def __init__(self, request=None):
         super().__init__(request)
         self.max_file = settings.SPEECHES_MAX_FILE_BYTES
-        self.max_files = settings.SPEECHES_MAX_UPLOAD_FILES
+        # Django refuses a request past its own limit with a bare 400: this stops one file before it.
+        self.max_files = upload_file_limit()
         # Every file at its largest, and as much again for the pasted text and the other fields.
         self.max_request = self.max_file * (self.max_files + 1)
         self.files = 0
@@ -338,10 +349,18 @@ class UploadLimits(FileUploadHandler):
             f"合计不超过 {_megabytes(self.max_request)}。请分批上传。"
         )
 
+    def text_too_long_message(self) -> str:
+        size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        most = f"最多 {_megabytes(size)}" if size and size >= 1024 * 1024 else f"最多 {size} 字节"
+        return f"粘贴的文本过长（{most}），这次未导入任何内容：请保存为 .txt 文件后上传。"
+
+    def too_many_message(self) -> str:
+        return f"一次最多上传 {self.max_files} 个文件，这次选择的文件更多：请分批上传，未导入任何内容。"
+
     def problems(self) -> list[str]:
         found = []
         if self.too_many:
-            found.append(f"一次最多上传 {self.max_files} 个文件，这次选择的文件更多：请分批上传，未导入任何内容。")
+            found.append(self.too_many_message())
         found += [
             f"{name}：文件超过上限 {_megabytes(self.max_file)}，这次上传未导入任何内容。" for name in self.too_large
         ]

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 
 from .models import Region, Speech
 
 IMPORTABLE_SUFFIXES = (".txt", ".zip", ".docx", ".pdf")
+
+
+def upload_file_limit() -> int:
+    """The most files one upload may hold: SPEECHES_MAX_UPLOAD_FILES, and one fewer than Django's
+    own DATA_UPLOAD_MAX_NUMBER_FILES (past which Django refuses the request before the page sees it)."""
+    most = settings.SPEECHES_MAX_UPLOAD_FILES
+    if settings.DATA_UPLOAD_MAX_NUMBER_FILES is not None:
+        most = min(most, settings.DATA_UPLOAD_MAX_NUMBER_FILES - 1)
+    return max(0, most)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -67,6 +77,8 @@ class SpeechImportForm(forms.Form):
         for name in ("city", "province"):
             field = self.fields[name]
             field.widget = AutocompleteSelect(Speech._meta.get_field(name), admin_site, choices=field.choices)
+        size = settings.SPEECHES_MAX_FILE_BYTES / 1024 / 1024
+        self.fields["files"].help_text += f"一次最多 {upload_file_limit()} 个文件，每个不超过 {size:.0f} MB。"
 
     def clean_files(self) -> list:
         files = self.cleaned_data["files"]
