@@ -73,7 +73,7 @@ def test_shared_passages_of_the_corpus_with_common_language_apart(client):
     assert any("总体要求" in passage.text and passage.speech_count >= 20 for passage in found.common)
     assert not any("总体要求" in passage.text for passage in found.shared)
     page = client.get(qiandongnan.get_absolute_url()).content.decode()
-    assert f'href="/speeches/{qiannan.pk}/#p-' in page and "通用表述" in page
+    assert f'href="/speeches/{qiannan.pk}/#s' in page and "通用表述" in page  # its paragraph by outline position
 
     # A district's report reuses its own report of two years before: the older one is listed first.
     later = Speech.objects.get(source_name__contains="海拉尔区_2017")
