@@ -5,7 +5,12 @@ The lists take the pages' own query parameters (filters and `q`) and give the ro
 would, all of them: they are written as they are read, a chunk of rows at a time
 (StreamingHttpResponse over QuerySet.iterator), so an export of any size holds one chunk in
 memory. CSV is UTF-8 with a byte order mark, which Excel needs to read Chinese; the commitments
-CSV has one row per amount (target), with the commitment's id to group a commitment's rows.
+CSV has one row per amount (target), with the commitment's id to group a commitment's rows. Beside
+a column of codes (kind, strength, topic) stands one of the names a reader knows them by (类型,
+约束程度, 主题); the columns named in English keep their names and meaning for tools that read them.
+
+The plain text and Markdown of one speech end with its commitments: each with its kind, strength,
+amounts, deadline, who is responsible, the section it stands in and its link.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ from .api.serializers import (
 )
 from .filters import CommitmentFilter, SpeechFilter
 from .models import Commitment, Speech
+from .templatetags.speech_text import amount
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +62,11 @@ COMMITMENT_COLUMNS = [
     "section_id",
     "section_path",
     "kind",
+    "类型",
     "strength",
+    "约束程度",
     "topic",
+    "主题",
     "text",
     "responsible",
     "deadline_text",
@@ -236,8 +245,11 @@ def commitment_csv_rows(commitment: Commitment, request: HttpRequest | None = No
         commitment.section_id,
         PATH_SEPARATOR.join(commitment.section_path),
         commitment.kind,
+        commitment.get_kind_display(),
         commitment.strength,
+        commitment.get_strength_display(),
         commitment.topic.slug if commitment.topic else None,
+        commitment.topic.name if commitment.topic else None,
         commitment.text,
         commitment.responsible,
         deadline.get("text"),
@@ -347,10 +359,37 @@ def _text_response(body: str, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
+def _commitment_facts(speech: Speech, request: HttpRequest) -> list[tuple[Commitment, list[tuple[str, str]]]]:
+    """The speech's commitments in reading order, each with its particulars as (name, value)."""
+    commitments = list(speech.commitments.all())
+    attach_section_paths(commitments, speech.sections.all())
+    url = request.build_absolute_uri(speech.get_absolute_url())
+    listed = []
+    for commitment in commitments:
+        facts = [
+            ("类型", commitment.get_kind_display()),
+            ("约束程度", commitment.get_strength_display()),
+            ("数量", "、".join(amount(target) for target in commitment.targets.all())),
+            ("时限", commitment.deadline_text),
+            ("责任", commitment.responsible),
+            ("章节", " › ".join(commitment.section_path)),
+            ("网址", f"{url}#c-{commitment.pk}"),
+        ]
+        listed.append((commitment, [(name, value) for name, value in facts if value]))
+    return listed
+
+
 def speech_txt(request: HttpRequest, pk: int) -> HttpResponse:
     speech = _speech(pk)
     facts = "\n".join(f"{name}：{value}" for name, value in _facts(speech, request))
     body = f"{speech.title}\n\n{facts}\n\n{speech.text}\n"
+    listed = _commitment_facts(speech, request)
+    if listed:
+        entries = [
+            f"{number}. {commitment.text}\n" + "\n".join(f"   {name}：{value}" for name, value in particulars)
+            for number, (commitment, particulars) in enumerate(listed, start=1)
+        ]
+        body += f"\n\n承诺（{len(listed)} 条）\n\n" + "\n\n".join(entries) + "\n"
     return _text_response(body, "text/plain; charset=utf-8", f"speech-{speech.pk}.txt")
 
 
@@ -374,6 +413,14 @@ def _markdown_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def _markdown_inline(text: str) -> str:
+    """Text inside a list item, with every character Markdown could read as markup escaped."""
+    return _INLINE_MARKUP.sub(r"\\\1", " ".join(text.split()))
+
+
 def speech_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     """The title, its particulars as a list, then the outline as headings with its text."""
     speech = _speech(pk)
@@ -390,6 +437,19 @@ def speech_markdown(request: HttpRequest, pk: int) -> HttpResponse:
     visit(section_tree(speech.sections.all()))
     if not speech.sections.all():
         blocks.extend(_markdown_paragraphs(speech.text))
+    listed = _commitment_facts(speech, request)
+    if listed:
+        blocks.append(f"## 承诺（{len(listed)} 条）")
+        blocks.append(
+            "\n".join(
+                f"{number}. {_markdown_inline(commitment.text)}\n"
+                + "\n".join(
+                    f"    - {name}：<{value}>" if name == "网址" else f"    - {name}：{_markdown_inline(value)}"
+                    for name, value in particulars
+                )
+                for number, (commitment, particulars) in enumerate(listed, start=1)
+            )
+        )
     return _text_response("\n\n".join(blocks) + "\n", "text/markdown; charset=utf-8", f"speech-{speech.pk}.md")
 
 

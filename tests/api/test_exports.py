@@ -262,7 +262,8 @@ def test_one_speech_as_plain_text(client, speeches):
     assert text.startswith("商丘2023\n\n")
     assert "地点：河南省 商丘市\n" in text and "年份：2023年\n" in text and "主题：经济发展\n" in text
     assert f"网址：http://testserver/speeches/{speech.pk}/" in text
-    assert text.endswith(speech.text + "\n")
+    # The text as stored, then its commitments (tests/api/test_speech_downloads.py).
+    assert speech.text + "\n\n\n承诺（3 条）\n\n1. " in text
 
 
 def test_one_speech_as_markdown(client, archive):
