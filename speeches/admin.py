@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
@@ -124,7 +125,7 @@ class SpeechAdmin(admin.ModelAdmin):
         "primary_topic",
         EditedSpeechFilter,
     )
-    search_fields = ("title", "speaker", "occasion", "source_name", "city__name", "province__name")
+    search_fields = ("title", "speaker", "occasion", "source_name", "publisher", "city__name", "province__name")
     list_select_related = ("city", "province", "primary_topic")
     autocomplete_fields = ("city", "county", "province")
     filter_horizontal = ("topics",)
@@ -153,10 +154,23 @@ class SpeechAdmin(admin.ModelAdmin):
         ),
         ("主题", {"fields": ("primary_topic", "topics")}),
         ("承诺与人工修改", {"fields": ("commitments_link", "edited_fields")}),
-        ("来源", {"fields": ("source_name", "imported_at", "imported_by", "content_hash")}),
+        (
+            "来源",
+            {
+                "fields": (
+                    "source_url",
+                    ("publisher", "published_on"),
+                    "source_name",
+                    "imported_at",
+                    "imported_by",
+                    "content_hash",
+                )
+            },
+        ),
         ("原文", {"fields": ("original_text",), "classes": ("collapse",)}),
     )
     inlines = (SectionInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/speeches/speech/change_list.html"
     import_template = "admin/speeches/speech/import.html"
 

@@ -216,6 +216,10 @@ class SpeechSerializer(serializers.Serializer):
 
 
 class SpeechDetailSerializer(SpeechSerializer):
+    # Provenance, as staff entered it; null where nobody did.
+    source_url = OptionalTextField(help_text="来源网址：这篇讲话发布的网页")
+    publisher = OptionalTextField(help_text="发布机构")
+    published_on = serializers.DateField(allow_null=True, help_text="发布日期")
     sections = serializers.SerializerMethodField(help_text="章节树：每节的 children 是其下一级")
     commitments = CommitmentSerializer(many=True, source="commitment_rows", help_text="全部承诺，按文中先后")
 

@@ -157,6 +157,10 @@ class Speech(models.Model):
     )
     topics = models.ManyToManyField(Topic, verbose_name="主题", blank=True, related_name="speeches")
     source_name = models.CharField("来源文件", max_length=255, blank=True)
+    # Where the text was published, filled in by staff: the page it was taken from, who put it out, when.
+    source_url = models.URLField("来源网址", max_length=500, blank=True)
+    publisher = models.CharField("发布机构", max_length=200, blank=True)
+    published_on = models.DateField("发布日期", null=True, blank=True)
     original_text = models.TextField("原文")
     text = models.TextField("规范化文本")
     content_hash = models.CharField("内容哈希", max_length=64, unique=True, editable=False)
