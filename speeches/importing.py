@@ -27,9 +27,9 @@ from . import reuse
 from .audit import record_import
 from .ledger import record_ledger
 from .models import Commitment, Region, Section, Speech, Target, Topic
-from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, parse_document, walk_sections
+from .parsing import ParsedSection, ParsedSpeech, UnreadableFile, walk_sections
 from .parsing.documents import DOCUMENT_SUFFIXES
-from .parsing.extraction import extract
+from .parsing.pool import Document, read_ahead, read_speeches
 from .parsing.structures import ParsedTarget
 from .search import commitment_search_fields
 
@@ -85,15 +85,7 @@ _DOCX_INFLATE_RATIO = 10
 
 def import_paths(paths: Iterable[str | Path], options: ImportOptions) -> Iterator[FileOutcome]:
     """Files, folders (every *.txt, *.docx, *.pdf and *.zip below them) and zip archives, one outcome per text."""
-    for path in expand_paths(paths):
-        if not path.is_file():
-            yield FileOutcome(str(path), error=f"{path}：文件不存在")
-            continue
-        size = path.stat().st_size
-        if size > settings.SPEECHES_MAX_FILE_BYTES:
-            yield FileOutcome(str(path), error=_too_big(str(path), size))
-            continue
-        yield from import_upload(str(path), path.read_bytes(), options)
+    yield from _import_documents(_documents_at(paths), options)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -107,13 +99,7 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 
 def import_upload(name: str, data: bytes, options: ImportOptions) -> list[FileOutcome]:
     """One uploaded file; a .zip gives one outcome per member. Never raises for bad input."""
-    if len(data) > settings.SPEECHES_MAX_FILE_BYTES:
-        return [FileOutcome(name, error=_too_big(name, len(data)))]
-    suffix = PurePosixPath(name).suffix.lower()
-    # A .docx starts like a zip too: it is one document, not an archive of them.
-    if suffix == ".zip" or (data.startswith(b"PK\x03\x04") and suffix != ".docx"):
-        return list(_import_zip(name, data, options))
-    return [import_file(name, data, options)]
+    return list(_import_documents(_documents_in(name, data), options))
 
 
 def import_pasted_text(text: str, options: ImportOptions, name: str = "粘贴文本") -> FileOutcome:
@@ -121,23 +107,60 @@ def import_pasted_text(text: str, options: ImportOptions, name: str = "粘贴文
 
 
 def import_file(name: str, data: bytes, options: ImportOptions) -> FileOutcome:
+    """One document (not a zip), read and written here."""
+    return _write(name, read_speeches(_document(name, data)), options)
+
+
+def _import_documents(items: Iterable[FileOutcome | Document], options: ImportOptions) -> Iterator[FileOutcome]:
+    """Write each document in order while the next ones are read in other processes (parsing/pool.py);
+    a FileOutcome in `items` is a file refused before reading, passed on as it is."""
+    for item, read in read_ahead(items, processes=settings.SPEECHES_IMPORT_PROCESSES):
+        yield item if isinstance(item, FileOutcome) else _write(item.name, read, options)
+
+
+def _write(name: str, read: list[ParsedSpeech] | UnreadableFile, options: ImportOptions) -> FileOutcome:
     outcome = FileOutcome(name)
-    try:
-        max_inflated = _DOCX_INFLATE_RATIO * settings.SPEECHES_MAX_FILE_BYTES
-        speeches = parse_document(data, PurePosixPath(name).name, max_inflated=max_inflated)
-        parsed = [extract(speech) for speech in speeches]
-    except UnreadableFile as error:
-        outcome.error = str(error)
+    if isinstance(read, UnreadableFile):
+        outcome.error = str(read)
         return outcome
     try:
-        outcome.speeches = _store(parsed, name, options)
+        outcome.speeches = _store(read, name, options)
     except (DatabaseError, ArithmeticError) as error:
         # The transaction has rolled back: nothing of this file was written.
         outcome.error = f"{name}：保存失败，未写入任何内容（{error}）"
     return outcome
 
 
-def _import_zip(name: str, data: bytes, options: ImportOptions) -> Iterator[FileOutcome]:
+def _document(name: str, data: bytes) -> Document:
+    return Document(name, data, max_inflated=_DOCX_INFLATE_RATIO * settings.SPEECHES_MAX_FILE_BYTES)
+
+
+def _documents_at(paths: Iterable[str | Path]) -> Iterator[FileOutcome | Document]:
+    """The documents to read at the paths, read from disk only as the import comes to them."""
+    for path in expand_paths(paths):
+        if not path.is_file():
+            yield FileOutcome(str(path), error=f"{path}：文件不存在")
+            continue
+        size = path.stat().st_size
+        if size > settings.SPEECHES_MAX_FILE_BYTES:
+            yield FileOutcome(str(path), error=_too_big(str(path), size))
+            continue
+        yield from _documents_in(str(path), path.read_bytes())
+
+
+def _documents_in(name: str, data: bytes) -> Iterator[FileOutcome | Document]:
+    if len(data) > settings.SPEECHES_MAX_FILE_BYTES:
+        yield FileOutcome(name, error=_too_big(name, len(data)))
+        return
+    suffix = PurePosixPath(name).suffix.lower()
+    # A .docx starts like a zip too: it is one document, not an archive of them.
+    if suffix == ".zip" or (data.startswith(b"PK\x03\x04") and suffix != ".docx"):
+        yield from _documents_in_zip(name, data)
+    else:
+        yield _document(name, data)
+
+
+def _documents_in_zip(name: str, data: bytes) -> Iterator[FileOutcome | Document]:
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = [info for info in archive.infolist() if not info.is_dir()]
@@ -181,7 +204,7 @@ def _import_zip(name: str, data: bytes, options: ImportOptions) -> Iterator[File
                     error=f"{label}：解压后超过上限 {limit / 1024 / 1024:.0f} MB（与压缩包记录的大小不符），已跳过",
                 )
                 continue
-            yield import_file(label, content, options)
+            yield _document(label, content)
 
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes | None:

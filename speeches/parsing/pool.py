@@ -1,0 +1,108 @@
+"""Reading a batch of files on every core, while the caller writes what is already read.
+
+An import reads a file (decoding, outline, segmentation, extraction) and then writes it. Reading
+is plain computation on plain data and takes about half of an import's time, so for a batch the
+next files are read in worker processes while the caller writes the current one: a batch of files
+takes about as long as writing it, not reading plus writing.
+
+    for item, read in read_ahead(items, processes=2):
+        ...  # item: a Document (read: its speeches, or the UnreadableFile) or anything else (read: None)
+
+Results come back in the order of `items`, so a batch imports in the same order as one read file
+by file. The workers are forked from a small server process that has loaded only this package
+and jieba's dictionary (multiprocessing's forkserver): never from the caller, which may hold
+database connections and threads. A worker that dies takes no file with it: what it was reading
+is read again in the caller, and so is the rest of the batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from itertools import chain
+from pathlib import PurePosixPath
+
+from .decoding import UnreadableFile
+from .documents import DEFAULT_MAX_INFLATED
+from .structures import ParsedSpeech
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file's bytes to read; `name` as the report will show it (a zip member as zip/member)."""
+
+    name: str
+    data: bytes
+    max_inflated: int = DEFAULT_MAX_INFLATED
+
+
+Read = list[ParsedSpeech] | UnreadableFile
+
+
+def read_speeches(document: Document) -> Read:
+    """The speeches of one file with everything extraction finds in them, or why it is unreadable."""
+    from . import parse_document
+    from .extraction import extract
+
+    try:
+        speeches = parse_document(document.data, PurePosixPath(document.name).name, max_inflated=document.max_inflated)
+        return [extract(speech) for speech in speeches]
+    except UnreadableFile as error:
+        return error
+
+
+def read_ahead(
+    items: Iterable[object], *, processes: int, read: Callable[[Document], Read] = read_speeches
+) -> Iterator[tuple[object, Read | None]]:
+    """Each item with what was read from it (None for an item that is not a Document), in order.
+
+    With `processes` below 2, or fewer than two documents to read, everything is read here. At
+    most two documents per process are read ahead, so a large batch is never all in memory.
+    `read` must be a module-level function: the workers import it by name."""
+    items = iter(items)
+    window: deque[object] = deque()
+    ahead = 2 * max(processes, 1)
+    while len(window) < ahead and (item := next(items, _END)) is not _END:
+        window.append(item)
+    if processes < 2 or sum(isinstance(item, Document) for item in window) < 2:
+        for item in chain(window, items):
+            yield item, read(item) if isinstance(item, Document) else None
+        return
+    executor = ProcessPoolExecutor(max_workers=processes, mp_context=_context())
+    try:
+        pending: deque[tuple[object, Future | None]] = deque(
+            (item, executor.submit(read, item) if isinstance(item, Document) else None) for item in window
+        )
+        while pending:
+            item, future = pending.popleft()
+            if (nxt := next(items, _END)) is not _END:
+                pending.append((nxt, executor.submit(read, nxt) if isinstance(nxt, Document) else None))
+            if future is None:
+                yield item, None
+                continue
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                # A worker was killed (out of memory, a signal): what is left is read here.
+                yield item, read(item)
+                for rest in chain((queued for queued, _ in pending), items):
+                    yield rest, read(rest) if isinstance(rest, Document) else None
+                return
+            yield item, result
+    finally:
+        # An import stopped early (a caller that breaks off) does not wait for files it will not write.
+        executor.shutdown(cancel_futures=True)
+
+
+_END = object()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    # The server loads this package and jieba's dictionary once; each worker is a fork of it.
+    context.set_forkserver_preload([f"{__package__}.preload"])
+    return context
