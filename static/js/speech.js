@@ -241,11 +241,14 @@
         if (change.isIntersecting) visible.add(change.target);
         else visible.delete(change.target);
       }
-      // The section being read: the first one in the upper part of the window.
-      const reading = sections.find((section) => visible.has(section));
+      // The section being read: of those in the top third of the window, the last begun (the end
+      // of the one before may still show above it). Changes come as a section's top crosses the
+      // line a third of the way down, or its end leaves the window at the top.
+      const showing = sections.filter((section) => visible.has(section));
+      const reading = showing[showing.length - 1];
       if (reading) setCurrent(reading);
     },
-    { rootMargin: "0px 0px -55% 0px" },
+    { rootMargin: "0px 0px -66% 0px" },
   );
   for (const section of sections) observer.observe(section);
 })();
