@@ -21,14 +21,55 @@ from .parsing.indicators import load_indicators
 # Years a speech can sensibly carry; anything else in the query string is dropped, not searched.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
+# The value of a facet's bucket for rows that have no value there (no province, city, topic or
+# year): `?province=none` chooses them, so every facet's counts add up to the rows listed.
+NONE = "none"
+
+
+class YearField(forms.IntegerField):
+    """A year, or NONE (the speeches whose year is not known) where `allow_none`."""
+
+    def __init__(self, *args, allow_none: bool = False, **kwargs):
+        self.allow_none = allow_none
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if self.allow_none and isinstance(value, str) and value.strip().lower() == NONE:
+            return NONE
+        return super().to_python(value)
+
+    def validate(self, value):
+        if value != NONE:
+            super().validate(value)
+
+    def run_validators(self, value):
+        if value != NONE:
+            super().run_validators(value)
+
 
 class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
+    field_class = YearField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("min_value", FIRST_YEAR)
         kwargs.setdefault("max_value", LAST_YEAR)
         super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value == NONE:
+            return qs.filter(**{f"{self.field_name}__isnull": True})
+        return super().filter(qs, value)
+
+
+def _or_none(field: str):
+    """A filter by `field`, where NONE chooses the rows that have none."""
+
+    def filter_field(queryset, name, value):
+        if value == NONE:
+            return queryset.filter(**{f"{field.rsplit('__', 1)[0]}__isnull": True})
+        return queryset.filter(**{field: value})
+
+    return filter_field
 
 
 @dataclass
@@ -47,9 +88,24 @@ class Facet:
     label: str
     options: list[FacetOption] = field(default_factory=list)
 
+    # How many choices a facet shows before the rest are folded away (behind "另外 N 项").
+    SHOWN = 12
+
     @property
     def selected(self) -> FacetOption | None:
         return next((option for option in self.options if option.selected), None)
+
+    @property
+    def shown(self) -> list[FacetOption]:
+        return self.options[: self.SHOWN] if len(self.options) > self.SHOWN + 1 else self.options
+
+    @property
+    def folded(self) -> list[FacetOption]:
+        return self.options[self.SHOWN :] if len(self.options) > self.SHOWN + 1 else []
+
+    @property
+    def folded_selected(self) -> bool:
+        return any(option.selected for option in self.folded)
 
 
 @dataclass(frozen=True)
@@ -64,6 +120,8 @@ class FacetSpec:
     choices: tuple[tuple[str, str], ...] = ()
     suffix: str = ""  # appended to a bare value: 2025 -> 2025年
     annotate: Callable[[], Expression] | None = None  # computes `value` when it is not a field
+    # The label of the bucket of rows without a value (chosen by NONE); empty: such rows not counted.
+    none_label: str = ""
 
 
 @dataclass
@@ -108,23 +166,32 @@ class FacetedFilterSet(django_filters.FilterSet):
         if spec.annotate is not None:
             rows = rows.annotate(**{spec.value: spec.annotate()})
         fields = [spec.value, spec.name] if spec.name else [spec.value]
-        grouped = (
-            rows.exclude(**{spec.value: None})
-            .values(*fields)
-            .annotate(count=Count("pk", distinct=True))
-            .order_by(*(spec.order or fields))
-        )
+        if not spec.none_label:
+            rows = rows.exclude(**{spec.value: None})
+        grouped = rows.values(*fields).annotate(count=Count("pk", distinct=True)).order_by(*(spec.order or fields))
         chosen = str(self.data.get(spec.param, ""))
         labels = dict(spec.choices)
-        options = []
+        options, unknown = [], None
         for row in grouped:
             value = row[spec.value]
+            if value is None:
+                unknown = FacetOption(NONE, spec.none_label, row["count"], selected=chosen == NONE)
+                continue
             value = "true" if value is True else "false" if value is False else str(value)
             label = row[spec.name] if spec.name else labels.get(value, f"{value}{spec.suffix}")
             options.append(FacetOption(value, label, row["count"], selected=value == chosen))
         if spec.choices:
             options.sort(key=lambda option: list(labels).index(option.value) if option.value in labels else 99)
+        if unknown is not None:  # last, whatever order the database puts NULL in
+            options.append(unknown)
         return Facet(spec.param, spec.label, options)
+
+
+# The buckets of rows without a value, as the facets name them.
+NO_PROVINCE = "全国/未注明"
+NO_CITY = "省级、全国或未注明"
+NO_TOPIC = "未分主题"
+NO_YEAR = "年份不详"
 
 
 def _has_commitments() -> Exists:
@@ -135,6 +202,8 @@ def _in_city(prefix: str):
     """A city holds the speeches placed in it and in its counties; filter by the city's region code."""
 
     def filter_city(queryset, name, value):
+        if value == NONE:
+            return queryset.filter(**{f"{prefix}city__isnull": True})
         return queryset.filter(
             Q(**{f"{prefix}city__code": value})
             | Q(**{f"{prefix}city__parent__code": value})
@@ -152,20 +221,21 @@ class SpeechFilter(FacetedFilterSet):
         "commitments": "承诺最多",
     }
 
-    province = django_filters.CharFilter(field_name="province__code", label="省份")
+    province = django_filters.CharFilter(method=_or_none("province__code"), label="省份")
     city = django_filters.CharFilter(method="filter_city", label="城市")
-    topic = django_filters.CharFilter(field_name="topics__slug", label="主题")
-    year = YearFilter(field_name="year", label="年份")
+    topic = django_filters.CharFilter(method="filter_topic", label="主题")
+    year = YearFilter(field_name="year", label="年份", allow_none=True)
     year_min = YearFilter(field_name="year", lookup_expr="gte", label="起始年份")
     year_max = YearFilter(field_name="year", lookup_expr="lte", label="截止年份")
     has_commitments = django_filters.BooleanFilter(method="filter_has_commitments", label="有无承诺")
     sort = django_filters.ChoiceFilter(choices=list(SORTS.items()), method="sort_speeches", label="排序")
 
     facet_specs = (
-        FacetSpec("province", "省份", "province__code", "province__name"),
-        FacetSpec("city", "城市", "city__code", "city__name"),
+        FacetSpec("province", "省份", "province__code", "province__name", none_label=NO_PROVINCE),
+        FacetSpec("city", "城市", "city__code", "city__name", none_label=NO_CITY),
+        # A speech may have several topics (or none): this facet's counts are not meant to add up.
         FacetSpec("topic", "主题", "topics__slug", "topics__name", order=("topics__position", "topics__slug")),
-        FacetSpec("year", "年份", "year", order=("-year",), suffix="年"),
+        FacetSpec("year", "年份", "year", order=("-year",), suffix="年", none_label=NO_YEAR),
         FacetSpec(
             "has_commitments",
             "有无承诺",
@@ -180,6 +250,11 @@ class SpeechFilter(FacetedFilterSet):
         fields = ()
 
     filter_city = staticmethod(_in_city(""))
+
+    def filter_topic(self, queryset, name, value):
+        if value == NONE:
+            return queryset.filter(topics=None)
+        return queryset.filter(topics__slug=value)
 
     def filter_has_commitments(self, queryset, name, value):
         return queryset.filter(_has_commitments() if value else ~_has_commitments())
@@ -197,20 +272,22 @@ class SpeechFilter(FacetedFilterSet):
 
 
 class CommitmentFilter(FacetedFilterSet):
-    province = django_filters.CharFilter(field_name="speech__province__code", label="省份")
+    province = django_filters.CharFilter(method=_or_none("speech__province__code"), label="省份")
     city = django_filters.CharFilter(method="filter_city", label="城市")
-    topic = django_filters.CharFilter(field_name="topic__slug", label="主题")
-    year = YearFilter(field_name="speech__year", label="年份")
+    topic = django_filters.CharFilter(method=_or_none("topic__slug"), label="主题")
+    year = YearFilter(field_name="speech__year", label="年份", allow_none=True)
     year_min = YearFilter(field_name="speech__year", lookup_expr="gte", label="起始年份")
     year_max = YearFilter(field_name="speech__year", lookup_expr="lte", label="截止年份")
     kind = django_filters.ChoiceFilter(choices=Commitment.Kind.choices, label="类型")
     strength = django_filters.ChoiceFilter(choices=Commitment.Strength.choices, label="约束程度")
 
     facet_specs = (
-        FacetSpec("province", "省份", "speech__province__code", "speech__province__name"),
-        FacetSpec("city", "城市", "speech__city__code", "speech__city__name"),
-        FacetSpec("topic", "主题", "topic__slug", "topic__name", order=("topic__position", "topic__slug")),
-        FacetSpec("year", "年份", "speech__year", order=("-speech__year",), suffix="年"),
+        FacetSpec("province", "省份", "speech__province__code", "speech__province__name", none_label=NO_PROVINCE),
+        FacetSpec("city", "城市", "speech__city__code", "speech__city__name", none_label=NO_CITY),
+        FacetSpec(
+            "topic", "主题", "topic__slug", "topic__name", order=("topic__position", "topic__slug"), none_label=NO_TOPIC
+        ),
+        FacetSpec("year", "年份", "speech__year", order=("-speech__year",), suffix="年", none_label=NO_YEAR),
         FacetSpec("kind", "类型", "kind", choices=tuple(Commitment.Kind.choices)),
         FacetSpec("strength", "约束程度", "strength", choices=tuple(Commitment.Strength.choices)),
     )

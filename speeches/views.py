@@ -4,16 +4,21 @@ Views only choose rows (QuerySet methods, FilterSets) and a template; every page
 number of queries, however large the archive grows.
 """
 
+from __future__ import annotations
+
 from urllib.parse import urlencode
 
+from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, Exists, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.http import Http404, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
-from . import reuse, search
-from .filters import FIRST_YEAR, LAST_YEAR, CommitmentFilter, SpeechFilter
+from . import anchors, reuse, search
+from .filters import FIRST_YEAR, LAST_YEAR, NO_PROVINCE, NO_YEAR, NONE, CommitmentFilter, SpeechFilter
 from .models import Commitment, Region, Speech, Topic
+from .search.snippets import commitment_context, passages
 
 SPEECHES_PER_PAGE = 20
 COMMITMENTS_PER_PAGE = 20
@@ -28,12 +33,67 @@ def _page(request, rows, per_page: int):
 
 def _targets(commitments):
     """The commitments worth showing first on a page of a place, topic or year: those with amounts."""
-    return commitments.with_amounts().for_listing().by_speech_date()[:COMMITMENTS_SHOWN]
+    return (
+        commitments.with_amounts().for_listing().select_related("speech__county").by_speech_date()[:COMMITMENTS_SHOWN]
+    )
+
+
+# --- counts that add up ---------------------------------------------------------------------------
+
+
+def place_groups(place_counts) -> list[dict]:
+    """Rows of place_counts() gathered under their provinces, in code order. A municipality's city
+    record carries the province's own name (北京市 under 北京市): its speeches count for the
+    province, and it is not listed a second time as a city."""
+    groups: dict[str, dict] = {}
+    for row in place_counts:
+        group = groups.setdefault(
+            row["province__code"],
+            {"code": row["province__code"], "name": row["province__name"], "count": 0, "cities": []},
+        )
+        group["count"] += row["speech_count"]
+        if row["city__code"] and row["city__name"] != row["province__name"]:
+            group["cities"].append({"code": row["city__code"], "name": row["city__name"], "count": row["speech_count"]})
+    return list(groups.values())
+
+
+def _topic_speeches(topic_ref) -> Q:
+    """A speech is counted under a topic when it is tagged with it or holds a commitment on it, so a
+    topic's page never counts commitments from speeches it does not count. `topic_ref` is a Topic
+    (its pk) or OuterRef to one."""
+    tagged = Speech.topics.through.objects.filter(speech_id=OuterRef("pk"), topic_id=topic_ref)
+    holding = Commitment.objects.filter(speech_id=OuterRef("pk"), topic_id=topic_ref)
+    return Q(Exists(tagged)) | Q(Exists(holding))
+
+
+def topic_counts():
+    """Every topic with its speeches (counted as _topic_speeches counts them) and its commitments,
+    in one query."""
+    speeches = (
+        Speech.objects.filter(_topic_speeches(OuterRef(OuterRef("pk"))))
+        .order_by()
+        .annotate(number=Func(F("pk"), function="COUNT"))
+        .values("number")
+    )
+    commitments = (
+        Commitment.objects.filter(topic=OuterRef("pk"))
+        .order_by()
+        .annotate(number=Func(F("pk"), function="COUNT"))
+        .values("number")
+    )
+    return Topic.objects.annotate(
+        speech_count=Subquery(speeches, output_field=IntegerField()),
+        commitment_count=Subquery(commitments, output_field=IntegerField()),
+    ).order_by("position", "slug")
 
 
 def home(request):
     totals = Speech.objects.aggregate(
-        speech_count=Count("pk"), city_count=Count("city", distinct=True), year_count=Count("year", distinct=True)
+        speech_count=Count("pk"),
+        city_count=Count("city", distinct=True),
+        year_count=Count("year", distinct=True),
+        unplaced_count=Count("pk", filter=Q(province=None)),
+        undated_count=Count("pk", filter=Q(year=None)),
     )
     return render(
         request,
@@ -42,27 +102,140 @@ def home(request):
             **totals,
             "commitment_count": Commitment.objects.count(),
             "latest": Speech.objects.for_listing().without_text().by_date()[:8],
-            "places": Speech.objects.place_counts(),
-            "topics": Speech.objects.topic_counts(),
+            "places": place_groups(Speech.objects.place_counts()),
+            "topics": [topic for topic in topic_counts() if topic.speech_count or topic.commitment_count],
             "years": Speech.objects.year_counts(),
             "commitments_per_year": Commitment.objects.year_counts(),
             "commitments_per_topic": Commitment.objects.topic_counts(),
+            "no_province": NO_PROVINCE,
+            "no_year": NO_YEAR,
+            "none": NONE,
         },
     )
 
 
+# --- the search form: what the reader typed, and values that cannot be used ------------------------
+
+COMMITMENT_SORTS = {
+    "relevance": "最相关",
+    "newest": "最新在前",
+    "oldest": "最早在前",
+    "deadline": "按时限，早的在前",
+}
+# What a search of the other kind keeps when the reader switches between commitments and speeches.
+_SHARED_PARAMS = ("q", "province", "city", "topic", "year", "year_min", "year_max")
+_YEAR = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR)
+_YEAR_NAMES = {"year": "年份", "year_min": "起始年份", "year_max": "截止年份"}
+
+
+def _switched(request, url_name: str):
+    """The header's one search box says where to search (`in`): the other list, if not this one."""
+    target = {"commitments": "commitment-list", "speeches": "speech-list"}.get(request.GET.get("in", ""))
+    if target is None or target == url_name:
+        return None
+    return redirect(_other_search(target, request.GET))
+
+
+def _other_search(url_name: str, query: QueryDict) -> str:
+    """The same words and places searched in the other list."""
+    kept = QueryDict(mutable=True)
+    for name in _SHARED_PARAMS:
+        for value in query.getlist(name):
+            kept.appendlist(name, value)
+    return f"{reverse(url_name)}?{kept.urlencode()}"
+
+
+def _search_form(request, sorts: dict[str, str]) -> tuple[QueryDict, str, search.ParsedQuery | None, list[str]]:
+    """The query string as the page uses it: `q` cleaned, the years checked, the sort known; and
+    what was left out, said in the reader's words. A value the page cannot use is dropped from the
+    links it makes, never an error."""
+    query = request.GET.copy()
+    query.pop("in", None)
+    notes = []
+    # PostgreSQL cannot compare text holding NUL, and no one searches for it.
+    q = query.get("q", "").replace("\x00", "").strip()
+    parsed = None
+    if q:
+        parsed = search.parse_query(q)
+        query["q"] = q = q[: search.QUERY_MAX_CHARS]
+    else:
+        query.pop("q", None)
+    years = {}
+    for name, label in _YEAR_NAMES.items():
+        value = query.get(name, "").strip()
+        if not value or (name == "year" and value.lower() == NONE):
+            continue
+        try:
+            years[name] = _YEAR.clean(value)
+        except forms.ValidationError:
+            notes.append(f"{label}“{value[:20]}”不是 {FIRST_YEAR}—{LAST_YEAR} 之间的年份，未使用。")
+            query.pop(name)
+    if years.get("year_min") and years.get("year_max") and years["year_min"] > years["year_max"]:
+        notes.append(f"起始年份 {years['year_min']} 晚于截止年份 {years['year_max']}，年份范围未使用。")
+        query.pop("year_min")
+        query.pop("year_max")
+    sort = query.get("sort", "")
+    if sort and (sort not in sorts or (sort == "relevance" and not q)):
+        if sort not in sorts:
+            notes.append("不认识这种排序方式，按默认顺序排列。")
+        query.pop("sort")
+    return query, q, parsed, notes
+
+
+def _for_search_form(query: QueryDict) -> dict:
+    return {name: query.get(name, "") for name in ("year_min", "year_max", "sort")}
+
+
+def _feed_query(query: QueryDict) -> str:
+    """The page's query string for its feed: every match, not one page or order of them."""
+    kept = query.copy()
+    for name in ("page", "sort"):
+        kept.pop(name, None)
+    return f"?{kept.urlencode()}" if kept else ""
+
+
 def speech_list(request):
-    filters = SpeechFilter(request.GET, queryset=Speech.objects.for_listing().without_text().by_date())
-    facets = filters.facets()
+    switched = _switched(request, "speech-list")
+    if switched is not None:
+        return switched
+    query, q, parsed, notes = _search_form(request, {"relevance": "最相关", **SpeechFilter.SORTS})
+    problem = parsed.problem if parsed is not None else None
+    if q:
+        # The speeches holding every term, best first (a match in the title counts most); each
+        # carries `snippet` and `title_snippet`, which need its text.
+        rows = search.search_speeches(parsed)
+        listed = rows.for_listing()
+        if query.get("sort") == "relevance":
+            query.pop("sort")  # best first is the search's own order
+        base = Speech.objects.filter(pk__in=rows.values("pk")) if parsed else Speech.objects.none()
+    else:
+        listed = Speech.objects.for_listing().without_text().by_date()
+        base = None
+    filters = SpeechFilter(query, queryset=listed)
+    facets = filters.facets(base=base)
+    page_obj = _page(request, filters.qs, SPEECHES_PER_PAGE)
+    if q and parsed:
+        terms = [term.text for term in parsed.terms]
+        outlines = anchors.outlines([speech.pk for speech in page_obj])
+        for speech in page_obj:
+            outline = outlines.get(speech.pk)
+            speech.passages = passages(outline, terms) if outline is not None else []
     return render(
         request,
         "speeches/speech_list.html",
         {
+            "q": q,
+            "problem": problem,
+            "notes": notes,
+            "query": query,
+            "form": _for_search_form(query),
             "filters": filters,
             "facets": facets,
             "active": filters.active_filters(facets),
-            "page_obj": _page(request, filters.qs, SPEECHES_PER_PAGE),
-            "sorts": SpeechFilter.SORTS,
+            "page_obj": page_obj,
+            "sorts": {"relevance": "最相关", **SpeechFilter.SORTS} if q else SpeechFilter.SORTS,
+            "sort": query.get("sort") or ("relevance" if q else "date"),
+            "commitment_search": _other_search("commitment-list", query),
         },
     )
 
@@ -86,40 +259,108 @@ def speech_detail(request, pk: int):
     )
 
 
+def _commitment_order(rows, sort: str):
+    if sort == "oldest":
+        return rows.order_by(
+            F("speech__year").asc(nulls_last=True), F("speech__delivered_on").asc(nulls_last=True), "speech", "position"
+        )
+    if sort == "deadline":
+        # The soonest deadline first; commitments without one after all that have one.
+        return rows.order_by(
+            F("deadline_year").asc(nulls_last=True),
+            F("deadline_month").asc(nulls_last=True),
+            F("deadline_day").asc(nulls_last=True),
+            F("speech__year").desc(nulls_last=True),
+            "speech",
+            "position",
+        )
+    return rows
+
+
+def _section_path(outline, section_id: int | None) -> list[dict]:
+    """The headed parts a commitment stands in, outermost first, each with its anchor."""
+    if outline is None or section_id is None:
+        return []
+    by_id = {section.pk: section for section in outline.sections}
+    path = []
+    section = by_id.get(section_id)
+    while section is not None:
+        if anchors.is_headed(section):
+            label = f"{section.marker}{section.heading}".strip()
+            path.append(
+                {"label": label if len(label) <= 30 else f"{label[:29]}…", "anchor": outline.section(section.pk)}
+            )
+        section = by_id.get(section.parent_id)
+    return path[::-1]
+
+
+def _placed(commitments, terms: list[str]) -> None:
+    """Give each commitment of a page its section path and the sentence around it (one query)."""
+    outlines = anchors.outlines({commitment.speech_id for commitment in commitments}, with_text=False)
+    for commitment in commitments:
+        outline = outlines.get(commitment.speech_id)
+        commitment.section_path = _section_path(outline, commitment.section_id)
+        section = commitment.section if commitment.section_id else None
+        commitment.context = commitment_context(section.text, commitment.text, terms) if section is not None else ""
+
+
 def commitment_list(request):
-    query = request.GET.copy()
-    # PostgreSQL cannot compare text holding NUL, and no one searches for it.
-    q = query.get("q", "").replace("\x00", "").strip()
-    problem = None
+    switched = _switched(request, "commitment-list")
+    if switched is not None:
+        return switched
+    query, q, parsed, notes = _search_form(request, COMMITMENT_SORTS)
+    # A refused query (too long, only punctuation) says why; the page keeps a usable part of it.
+    problem = parsed.problem if parsed is not None else None
+    sort = query.get("sort") or ("relevance" if q else "newest")
     rows = Commitment.objects.all()
     if q:
-        # A refused query (too long, only punctuation) says why; the page keeps a usable part of it.
-        parsed = search.parse_query(q)
-        problem = parsed.problem
-        query["q"] = q = q[: search.QUERY_MAX_CHARS]
-        # The one place the page asks the search: every match, best first. The FilterSet narrows
-        # them as it narrows the browsing list, so the facet counts and the results agree.
-        rows = search.search_commitments(parsed)
-    filters = CommitmentFilter(query, queryset=rows.for_listing() if q else rows.for_listing().by_speech_date())
+        # The one place the page asks the search: every match, best first (or newest first). The
+        # FilterSet narrows them as it narrows the browsing list, so the facet counts and the
+        # results agree.
+        rows = search.search_commitments(parsed, order="relevance" if sort == "relevance" else "date")
+    listed = rows.for_listing().select_related("speech__county", "section")
+    filters = CommitmentFilter(query, queryset=listed if q else listed.by_speech_date())
     # A search's facets are counted in one pass over its matches, not one search per facet.
     facets = search.commitment_facets(filters, rows) if q else filters.facets()
+    page_obj = _page(request, _commitment_order(filters.qs, sort), COMMITMENTS_PER_PAGE)
+    terms = [term.text for term in parsed.terms] if parsed else []
+    _placed(page_obj, terms)
+    # Words that stand in speeches but in no commitment are found by the speech search.
+    speech_matches = search.search_speeches(parsed).count() if q and parsed else 0
     return render(
         request,
         "speeches/commitment_list.html",
         {
             "q": q,
             "problem": problem,
+            "notes": notes,
             "query": query,
+            "form": _for_search_form(query),
+            "sorts": COMMITMENT_SORTS if q else {k: v for k, v in COMMITMENT_SORTS.items() if k != "relevance"},
+            "sort": sort,
+            "sort_label": COMMITMENT_SORTS[sort],
+            "feed_query": _feed_query(query),
             "filters": filters,
             "facets": facets,
             "active": filters.active_filters(facets),
-            "page_obj": _page(request, filters.qs, COMMITMENTS_PER_PAGE),
+            "page_obj": page_obj,
+            "speech_matches": speech_matches,
+            "speech_search": _other_search("speech-list", query) if q else "",
         },
     )
 
 
 def city_list(request):
-    return render(request, "speeches/city_list.html", {"places": Speech.objects.place_counts()})
+    return render(
+        request,
+        "speeches/city_list.html",
+        {
+            "places": place_groups(Speech.objects.place_counts()),
+            "unplaced": Speech.objects.filter(province=None).count(),
+            "no_province": NO_PROVINCE,
+            "none": NONE,
+        },
+    )
 
 
 def city_detail(request, code: str):
@@ -135,7 +376,11 @@ def city_detail(request, code: str):
         {
             "region": region,
             "choice": urlencode(choice),
-            "cities": speeches.exclude(city=None).place_counts() if region.level == Region.Level.PROVINCE else [],
+            "cities": [
+                row
+                for row in (speeches.exclude(city=None).place_counts() if region.level == Region.Level.PROVINCE else [])
+                if row["city__name"] != region.name  # a municipality's own city record
+            ],
             "page_obj": _page(request, speeches.for_listing().without_text().by_date(), SPEECHES_PER_PAGE),
             "commitment_count": commitments.count(),
             "targets": _targets(commitments),
@@ -145,27 +390,42 @@ def city_detail(request, code: str):
 
 
 def topic_list(request):
-    # A grouped query leaves out Meta.ordering: the order is spelled out, the same on every database.
-    topics = Topic.objects.annotate(speech_count=Count("speeches", distinct=True)).order_by("position", "slug")
     return render(
         request,
         "speeches/topic_list.html",
-        {"topics": topics, "chart": Commitment.objects.topic_counts()},
+        {"topics": topic_counts(), "chart": Commitment.objects.topic_counts()},
     )
 
 
 def topic_detail(request, slug: str):
     topic = get_object_or_404(Topic, slug=slug)
     choice = {"topic": slug}
-    speeches = SpeechFilter(choice, queryset=Speech.objects.all()).qs
+    # Speeches and commitments counted the same way: a commitment by its own topic, a speech when
+    # it holds such a commitment (or is tagged with the topic), so every commitment counted stands
+    # in a speech counted.
+    on_topic = (
+        Commitment.objects.filter(speech=OuterRef("pk"), topic=topic)
+        .order_by()
+        .annotate(number=Func(F("pk"), function="COUNT"))
+        .values("number")
+    )
+    speeches = (
+        Speech.objects.filter(_topic_speeches(topic.pk))
+        .for_listing()
+        .without_text()
+        .annotate(topic_commitments=Subquery(on_topic, output_field=IntegerField()))
+        .by_date()
+    )
     commitments = CommitmentFilter(choice, queryset=Commitment.objects.all()).qs
+    page_obj = _page(request, speeches, SPEECHES_PER_PAGE)
     return render(
         request,
         "speeches/topic_detail.html",
         {
             "topic": topic,
             "choice": urlencode(choice),
-            "page_obj": _page(request, speeches.for_listing().without_text().by_date(), SPEECHES_PER_PAGE),
+            "page_obj": page_obj,
+            "tagged_count": topic.speeches.count(),
             "commitment_count": commitments.count(),
             "targets": _targets(commitments),
             "chart": commitments.year_counts(),
@@ -177,7 +437,14 @@ def year_list(request):
     return render(
         request,
         "speeches/year_list.html",
-        {"years": Speech.objects.year_counts(), "chart": Commitment.objects.year_counts()},
+        {
+            "years": Speech.objects.year_counts(),
+            "chart": Commitment.objects.year_counts(),
+            "undated": Speech.objects.filter(year=None).count(),
+            "undated_commitments": Commitment.objects.filter(speech__year=None).count(),
+            "no_year": NO_YEAR,
+            "none": NONE,
+        },
     )
 
 

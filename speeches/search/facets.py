@@ -12,8 +12,7 @@ from __future__ import annotations
 from django.db import connections
 from django.db.models import QuerySet
 
-from ..filters import CommitmentFilter, Facet, FacetOption
-from ..models import Region, Topic
+from ..filters import NONE, CommitmentFilter, Facet, FacetOption
 
 _REGION = "SELECT id FROM speeches_region WHERE code = %s"
 # What each chosen filter keeps, as SQL over the matches' columns (see _MATCHES).
@@ -27,6 +26,13 @@ _KEEPS = {
     "kind": "kind = %s",
     "strength": "strength = %s",
 }
+# What choosing the bucket of rows without a value (NONE) keeps.
+_KEEPS_NONE = {
+    "province": "province_id IS NULL",
+    "city": "city_id IS NULL",
+    "topic": "topic_id IS NULL",
+    "year": "year IS NULL",
+}
 # The column each facet groups by.
 _GROUPS = {
     "province": "province_id",
@@ -35,6 +41,12 @@ _GROUPS = {
     "year": "year",
     "kind": "kind",
     "strength": "strength",
+}
+# The facets whose values are rows of another table: (table, value, label, order) columns.
+_NAMED = {
+    "province": ("speeches_region", "code", "name", "code"),
+    "city": ("speeches_region", "code", "name", "code"),
+    "topic": ("speeches_topic", "slug", "name", "position"),
 }
 _MATCHES = (
     "SELECT c.id, c.kind, c.strength, c.topic_id, s.year, s.province_id, s.city_id, r.parent_id AS city_parent_id,"
@@ -62,38 +74,54 @@ def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> list[Face
     ids, params = _match_ids(results)
     parts, values = [], list(params)
     for spec in filters.facet_specs:
-        keeps = [(_KEEPS[name], value) for name, value in chosen.items() if name != spec.param]
-        where = "".join(f" AND {sql}" for sql, _ in keeps)
+        keeps = [
+            (_KEEPS_NONE[name], None) if value == NONE and name in _KEEPS_NONE else (_KEEPS[name], value)
+            for name, value in chosen.items()
+            if name != spec.param
+        ]
         column = _GROUPS[spec.param]
-        parts.append(
-            f"SELECT '{spec.param}', CAST({column} AS TEXT), count(*) FROM m WHERE {column} IS NOT NULL{where}"
-            f" GROUP BY {column}"
+        # With a bucket for rows without a value, those rows are counted too (as NULL).
+        conditions = (
+            [sql for sql, _ in keeps] if spec.none_label else [f"{column} IS NOT NULL"] + [sql for sql, _ in keeps]
         )
+        where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+        grouped = f"SELECT {column} AS k, count(*) AS n FROM m{where} GROUP BY {column}"
+        # The names come in the same query: a place's code and name, a topic's slug, name and place.
+        named = _NAMED.get(spec.param)
+        if named is None:
+            parts.append(f"SELECT '{spec.param}', CAST(g.k AS TEXT), NULL, NULL, g.n FROM ({grouped}) g")
+        else:
+            table, value, label, order = named
+            parts.append(
+                f"SELECT '{spec.param}', x.{value}, x.{label}, CAST(x.{order} AS TEXT), g.n FROM ({grouped}) g"
+                f" LEFT JOIN {table} x ON x.id = g.k"
+            )
         for sql, value in keeps:
             values.extend([value] * sql.count("%s"))
     sql = f"WITH m AS MATERIALIZED ({_MATCHES.format(ids=ids)}) " + " UNION ALL ".join(parts)
-    counts: dict[str, dict[str, int]] = {spec.param: {} for spec in filters.facet_specs}
+    counts: dict[str, dict] = {spec.param: {} for spec in filters.facet_specs}
     with connections[results.db].cursor() as cursor:
         cursor.execute(sql, values)
-        for param, value, count in cursor.fetchall():
-            counts[param][value] = count
+        for param, value, label, order, count in cursor.fetchall():
+            counts[param][value] = (label, order, count)
     return [_facet(spec, counts[spec.param], str(filters.data.get(spec.param, ""))) for spec in filters.facet_specs]
 
 
-def _facet(spec, counts: dict[str, int], chosen: str) -> Facet:
-    """The facet's options as FacetedFilterSet shows them: values, labels and order."""
-    if spec.param in {"province", "city"}:
-        named = Region.objects.filter(pk__in=[int(pk) for pk in counts]).order_by("code")
-        rows = [(region.code, region.name, counts[str(region.pk)]) for region in named]
-    elif spec.param == "topic":
-        named = Topic.objects.filter(pk__in=[int(pk) for pk in counts]).order_by("position", "slug")
-        rows = [(topic.slug, topic.name, counts[str(topic.pk)]) for topic in named]
+def _facet(spec, counts: dict, chosen: str) -> Facet:
+    """The facet's options as FacetedFilterSet shows them: values, labels and order. `counts` maps
+    each value (None: the rows without one) to its (label, order, count)."""
+    unknown = counts.pop(None, None)
+    if spec.param in _NAMED:
+        key = (lambda item: item[1][1]) if spec.param != "topic" else (lambda item: (int(item[1][1]), item[0]))
+        rows = [(value, label, count) for value, (label, _, count) in sorted(counts.items(), key=key)]
     elif spec.param == "year":
-        rows = [(year, f"{year}{spec.suffix}", counts[year]) for year in sorted(counts, key=int, reverse=True)]
+        rows = [(year, f"{year}{spec.suffix}", counts[year][2]) for year in sorted(counts, key=int, reverse=True)]
     else:
         labels = dict(spec.choices)
-        rows = [(value, labels[value], counts[value]) for value in labels if value in counts]
-        rows += [(value, value, count) for value, count in sorted(counts.items()) if value not in labels]
+        rows = [(value, labels[value], counts[value][2]) for value in labels if value in counts]
+        rows += [(value, value, row[2]) for value, row in sorted(counts.items()) if value not in labels]
+    if unknown is not None:  # the rows without a value, last
+        rows.append((NONE, spec.none_label, unknown[2]))
     return Facet(
         spec.param, spec.label, [FacetOption(value, label, n, selected=value == chosen) for value, label, n in rows]
     )

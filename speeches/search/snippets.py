@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
@@ -89,3 +90,106 @@ def highlighted(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
         "HighlightedIterable", (_HighlightedIterable,), {"terms": tuple(term.text for term in parsed.terms)}
     )
     return queryset
+
+
+# --- passages and context for the result pages ---------------------------------------------------
+
+# How much of a paragraph a passage shows around its first match, and how many passages a speech shows.
+PASSAGE_CHARS = 100
+PASSAGES = 3
+# How much of the text around a commitment its result shows.
+CONTEXT_CHARS = 70
+_SENTENCE_END = "。！？；!?;"
+
+
+@dataclass(frozen=True)
+class Passage:
+    anchor: str  # the paragraph's (or heading's) anchor on the speech page, without "#"
+    html: SafeString  # escaped, the query's terms in <mark>
+
+
+def passages(outline, terms: Iterable[str], limit: int = PASSAGES) -> list[Passage]:
+    """The paragraphs (and headings) of a speech that hold the most of the query's terms, at most
+    `limit`, in reading order; each marked and linked by the anchor its speech page gives it.
+    `outline` is the speech's anchors.Outline, read with its sections' text."""
+    terms = tuple(term for term in terms if term)
+    if not terms:
+        return []
+    found = []  # (score, reading position, anchor, text)
+    position = 0
+    for section in outline.sections:
+        heading = f"{section.marker}{section.heading}"
+        candidates = [(heading, outline.section(section.pk))] if heading.strip() else []
+        text = section.__dict__.get("text") or ""
+        candidates += [
+            (line, outline.paragraph(section.pk, number))
+            for number, line in enumerate(text.split("\n"), start=1)
+            if line.strip()
+        ]
+        for line, anchor in candidates:
+            position += 1
+            folded = fold(line)
+            hits = [folded.count(term) for term in terms]
+            if anchor and any(hits):
+                found.append(((sum(1 for hit in hits if hit), sum(hits)), position, anchor, line, folded))
+    best = sorted(found, key=lambda row: (-row[0][0], -row[0][1], row[1]))[:limit]
+    return [
+        Passage(anchor, highlight(line, folded, terms, limit=PASSAGE_CHARS))
+        for _, _, anchor, line, folded in sorted(best, key=lambda row: row[1])
+    ]
+
+
+def commitment_context(text: str, words: str, terms: Iterable[str] = (), limit: int = CONTEXT_CHARS) -> SafeString:
+    """The sentence a commitment stands in, within its paragraph: the clauses before and after its
+    words, or the sentence before and after it when it is a whole sentence; at most `limit`
+    characters each way. Escaped, the commitment's own words in <strong>, the query's terms in
+    <mark>; empty when the words are not found in `text` (its section's) or stand alone."""
+    start = text.find(words) if words else -1
+    if start < 0:
+        return mark_safe("")
+    end = start + len(words)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before = _before(text[line_start:start])
+    after = _after(text[end:line_end])
+    if len(before.strip()) + len(after.strip(_SENTENCE_END + "，、 ")) == 0:
+        return mark_safe("")
+    terms = tuple(terms)
+
+    def marked(part: str) -> str:
+        return highlight(part, fold(part), terms, limit=None) if terms else escape(part)
+
+    lead = "…" if len(before) > limit else ""
+    tail = "…" if len(after) > limit else ""
+    before, after = before[-limit:], after[:limit]
+    return mark_safe(f"{lead}{marked(before)}<strong>{marked(words)}</strong>{marked(after)}{tail}")
+
+
+def _last_end(text: str) -> int:
+    return max((text.rfind(mark) for mark in _SENTENCE_END), default=-1)
+
+
+def _first_end(text: str, after: int = 0) -> int:
+    ends = [position for position in (text.find(mark, after) for mark in _SENTENCE_END) if position >= 0]
+    return min(ends, default=-1)
+
+
+def _before(text: str) -> str:
+    """What stands before a commitment in its sentence; the sentence before, if it starts one."""
+    cut = _last_end(text)
+    piece = text[cut + 1 :]
+    if not piece.strip() and cut >= 0:
+        piece = text[_last_end(text[:cut]) + 1 :]
+    return piece
+
+
+def _after(text: str) -> str:
+    """What follows a commitment to the end of its sentence; the sentence after, if it ends one."""
+    cut = _first_end(text)
+    if cut < 0:
+        return text
+    if not text[:cut].strip("，、 "):  # the commitment ends its sentence
+        following = _first_end(text, cut + 1)
+        return text if following < 0 else text[: following + 1]
+    return text[: cut + 1]
