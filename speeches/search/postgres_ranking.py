@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import DatabaseError, transaction
 from django.db.models import BooleanField, IntegerField, QuerySet
@@ -35,6 +35,10 @@ AMOUNTS_INDEX = f"{TABLE}_search_amounts"
 # ts_rank_cd's weight of the body text (D in PG_WEIGHTS): the most a row's cover density can be
 # when none of the query's tokens is among its amounts.
 BODY_WEIGHT = 0.25
+# Up to this many matches (as last counted), scoring and sorting them all (GIN) costs less than
+# reading the RUM index in order: the ordered read has statements of its own, and for several
+# terms, whose tokens may lie apart, the bound is met only after many rows.
+SORTED_UP_TO = 1000
 
 
 def ranked_index_sql(vector: str) -> list[str]:
@@ -83,10 +87,14 @@ def _bound(size: int) -> float:
     return BODY_WEIGHT / math.log(1 + max(size, 1))
 
 
+def _sql(queryset: QuerySet) -> tuple[str, tuple]:
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
+
+
 @dataclass(frozen=True)
 class RankedPlan:
     """A PostgreSQL commitment search as its indexes answer it (see paging.py): the matches counted
-    by GIN, the best page read from the RUM index where there is one."""
+    by GIN, the best page read from the RUM index where there is one and the matches are many."""
 
     rows: QuerySet  # the commitments narrowed by the filters and checks, not yet matched
     tsquery: str
@@ -97,6 +105,9 @@ class RankedPlan:
     shape: tuple = ()
     base: QuerySet | None = None
     ranked: bool = True
+    # The number of matches when last counted (the results' clones share it): only which way the
+    # best page is read depends on it, never which page it is.
+    counted: dict = field(default_factory=dict, compare=False)
 
     def _vector_matches(self) -> QuerySet:
         alias = self.rows.query.get_initial_alias()
@@ -106,41 +117,96 @@ class RankedPlan:
 
     def count(self, connection) -> int:
         # Apart, each count is answered by its own index; as one condition (tsvector OR parts), every
-        # match's tsvector would be read again to decide which side it is on.
-        return self._vector_matches().count() + self.unindexed.count()
-
-    def best(self, connection, count: int) -> list[tuple[int, float]] | None:
-        if not self.in_index:
-            return None  # GIN: every match scored and sorted
-        alias = self.rows.query.get_initial_alias()
-        matches = self._vector_matches().annotate(search_rank=self.rank)
-        # The rows with a query token among their amounts, from the amounts' own index first (few).
+        # match's tsvector would be read again to decide which side it is on. One statement all the same.
+        vector, vector_params = _sql(self._vector_matches().order_by().values("pk"))
+        parts, parts_params = _sql(self.unindexed.order_by().values("pk"))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {TABLE} WHERE search_targets <> '' AND "
-                "to_tsvector('simple'::regconfig, search_targets) @@ %s::tsquery",
-                [" | ".join(f"'{token}'" for token in self.tokens)],
+                f"SELECT (SELECT count(*) FROM ({vector}) v) + (SELECT count(*) FROM ({parts}) p)",
+                (*vector_params, *parts_params),
             )
-            amounts = [pk for (pk,) in cursor.fetchall()]
-        seen: dict[int, float] = (
-            dict(matches.filter(pk__in=amounts).order_by().values_list("pk", "search_rank")) if amounts else {}
+            (matched,) = cursor.fetchone()
+        self.counted["matches"] = matched
+        return matched
+
+    def ids_sql(self) -> tuple[str, list]:
+        """SQL for the ids of the matches, each side by its own index (see count)."""
+        vector, vector_params = _sql(self._vector_matches().order_by().values("pk"))
+        parts, parts_params = _sql(self.unindexed.order_by().values("pk"))
+        return f"{vector} UNION ALL {parts}", [*vector_params, *parts_params]
+
+    def rows_sql(self, *fields: str, **expressions) -> tuple[str, list]:
+        """SQL for the matches themselves with these columns (as QuerySet.values takes them), each
+        match read once (see postgres_counts.py)."""
+        vector, vector_params = _sql(self._vector_matches().order_by().values(*fields, **expressions))
+        parts, parts_params = _sql(self.unindexed.order_by().values(*fields, **expressions))
+        return f"{vector} UNION ALL {parts}", [*vector_params, *parts_params]
+
+    def best(self, connection, count: int) -> list[tuple[int, float]] | None:
+        matched = self.counted.get("matches")
+        if not self.in_index or (matched is not None and matched <= SORTED_UP_TO):
+            return self._sorted(count)
+        return self._shortest_first(connection, count)
+
+    def _sorted(self, count: int) -> list[tuple[int, float]]:
+        """Every match scored and the best `count` kept (GIN finds them): only ids and scores are
+        sorted, the page's rows are read after."""
+        best = list(
+            self._vector_matches()
+            .annotate(search_rank=self.rank)
+            .order_by("-search_rank", "pk")
+            .values_list("pk", "search_rank")[:count]
         )
-        shortest_first = matches.annotate(
-            search_size=AliasedSQL("{alias}.search_size", alias, [], IntegerField())
-        ).order_by(AliasedSQL("{alias}.search_size <=> 0", alias, [], IntegerField()).asc())
+        if len(best) == count and best[-1][1] > 0:
+            return best  # the matches too long for a tsvector score 0: none of them can enter
+        known = {pk for pk, _ in best}
+        best += [(pk, 0.0) for pk in self.unindexed.values_list("pk", flat=True) if pk not in known]
+        return heapq.nsmallest(count, best, key=lambda match: (-match[1], match[0]))
+
+    def _shortest_first(self, connection, count: int) -> list[tuple[int, float]]:
+        """The matches read from the RUM index in order of size, until no unread row can enter."""
+        alias = self.rows.query.get_initial_alias()
+        size = AliasedSQL("{alias}.search_size", alias, [], IntegerField())
+        matches = self._vector_matches().annotate(search_rank=self.rank, search_size=size).order_by()
+        # The rows with a query token among their amounts (few), by the amounts' own index; and the
+        # shortest matches, in order of size from the RUM index. One statement.
+        among_amounts = matches.filter(
+            AliasedSQL(
+                f"{{alias}}.id = ANY(ARRAY(SELECT id FROM {TABLE} WHERE search_targets <> '' AND "
+                "to_tsvector('simple'::regconfig, search_targets) @@ %s::tsquery))",
+                alias,
+                [" | ".join(f"'{token}'" for token in self.tokens)],
+                BooleanField(),
+            )
+        ).values_list("pk", "search_rank")
+        shortest_first = matches.order_by(AliasedSQL("{alias}.search_size <=> 0", alias, [], IntegerField()).asc())
 
         def order(match: tuple[int, float]) -> tuple[float, int]:
             return (-match[1], match[0])
 
         limit = 2 * count
+        amounts_sql, amounts_params = _sql(among_amounts)
+        first_sql, first_params = _sql(shortest_first.values_list("pk", "search_rank", "search_size")[:limit])
+        seen: dict[int, float] = {}
+        read: list[tuple[int, float, int]] = []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 0, *, NULL FROM ({amounts_sql}) a UNION ALL SELECT 1, * FROM ({first_sql}) f",
+                (*amounts_params, *first_params),
+            )
+            for part, pk, rank, row_size in cursor.fetchall():
+                if part:
+                    read.append((pk, rank, row_size))
+                else:
+                    seen[pk] = rank
         while True:
-            read = list(shortest_first.values_list("pk", "search_rank", "search_size")[:limit])
             seen.update((pk, rank) for pk, rank, _ in read)
             if len(read) < limit:  # every match read, and those without a tsvector score 0
                 seen.update((pk, 0.0) for pk in self.unindexed.values_list("pk", flat=True) if pk not in seen)
                 break
             best = heapq.nsmallest(count, seen.items(), key=order)
-            if len(best) == count and best[-1][1] > _bound(read[-1][2]) * (1 + 1e-6):
+            if len(best) == count and best[-1][1] > _bound(max(size for _, _, size in read)) * (1 + 1e-6):
                 break
             limit *= 4
+            read = list(shortest_first.values_list("pk", "search_rank", "search_size")[:limit])
         return heapq.nsmallest(count, seen.items(), key=order)
