@@ -153,6 +153,15 @@ def commitment_context(text: str, words: str, terms: Iterable[str] = (), limit: 
     line_end = len(text) if line_end < 0 else line_end
     before = _before(text[line_start:start])
     after = _after(text[end:line_end])
+    # A commitment that is a paragraph of its own: the sentences next to it in the paragraphs around.
+    if not before.strip() and not after.strip(_SENTENCE_END + "，、 "):
+        previous = text[: max(line_start - 1, 0)].rstrip("\n")
+        previous = previous[previous.rfind("\n") + 1 :]
+        before = previous[_last_end(previous[:-1]) + 1 :] if previous else ""
+        following = text[line_end + 1 :].lstrip("\n")
+        following = following[: following.find("\n")] if "\n" in following else following
+        cut = _first_end(following)
+        after += following[: cut + 1] if cut >= 0 else following
     if len(before.strip()) + len(after.strip(_SENTENCE_END + "，、 ")) == 0:
         return mark_safe("")
     terms = tuple(terms)
