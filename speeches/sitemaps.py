@@ -9,7 +9,16 @@ from .models import Region, Speech, Topic
 
 class PageSitemap(Sitemap):
     def items(self):
-        return ["home", "speech-list", "commitment-list", "city-list", "topic-list", "year-list"]
+        return [
+            "home",
+            "speech-list",
+            "commitment-list",
+            "city-list",
+            "topic-list",
+            "year-list",
+            "about",
+            "sitemap-page",
+        ]
 
     def location(self, item):
         return reverse(item)

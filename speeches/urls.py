@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from . import ledger_views, views
+from . import about_views, ledger_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,5 +24,7 @@ urlpatterns = [
         ledger_views.ledger_indicator,
         name="ledger-indicator",
     ),
+    path("about/", about_views.about, name="about"),
+    path("sitemap/", about_views.sitemap_page, name="sitemap-page"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
 ]
