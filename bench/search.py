@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -474,25 +475,93 @@ def page_facets(query: str, chosen: str, one_pass: bool):
 
     from speeches.filters import CommitmentFilter
     from speeches.models import Commitment
-    from speeches.search import commitment_facets, search_commitments
+    from speeches.search import facets, search_commitments
 
     results = search_commitments(query)
     filters = CommitmentFilter(QueryDict(chosen), queryset=results.for_listing())
     if one_pass:
-        return commitment_facets(filters, results)
+        return facets.commitment_facets(filters, results)
     return filters.facets(base=Commitment.objects.filter(pk__in=results.values("pk")))
 
 
+@contextmanager
+def facets_read(mode: str):
+    """PostgreSQL: facets.py counting from its matches read once ("once": the rows
+    postgres_counts.facet_rows gives, instead of `id IN (the matches' ids)`), or above
+    SAMPLED_ABOVE matches from a sample of them scaled to the page's total ("sampled"); "as is":
+    facets.py unchanged. What these measure is a change facets.py would make, patched in here."""
+    from django.db import connection
+
+    from speeches.search import facets
+    from speeches.search.postgres_counts import facet_rows, scaled
+
+    if mode == "as is" or connection.vendor != "postgresql":
+        yield
+        return
+    saved = facets._MATCHES, facets._match_ids, facets.commitment_facets
+    counted = {}
+
+    def match_rows(results):
+        rows = facet_rows(results, counted.get("matches"), sampled=mode == "sampled")
+        if rows is None:
+            ids, params = saved[1](results)
+            return saved[0].format(ids=ids), params
+        counted["share"] = rows.sampled
+        return rows.sql, rows.params
+
+    def commitment_facets(filters, results):
+        counted.clear()
+        if mode == "sampled" and not results.query.is_empty():
+            # The page's total (the matches under every chosen filter): the estimates sum to it.
+            filters.is_valid()
+            counted["total"] = filters.qs.count()
+            chosen = any(filters.form.cleaned_data.get(spec.param) not in (None, "") for spec in filters.facet_specs)
+            counted["matches"] = results.count() if chosen else counted["total"]
+        shown = saved[2](filters, results)
+        if not counted.get("share"):
+            return shown
+        # The sampled matches under every chosen filter: what a facet none of whose options is chosen sums to.
+        sampled_total = max(
+            (sum(o.count for o in facet.options) for facet in shown if not any(o.selected for o in facet.options)),
+            default=0,
+        )
+        for facet in shown:
+            counts = {option.value: option.count for option in facet.options}
+            total = round(counted["total"] * sum(counts.values()) / sampled_total) if sampled_total else 0
+            estimates = scaled(counts, total)
+            for option in facet.options:
+                option.count = estimates[option.value]
+        return shown
+
+    import speeches.search as package
+
+    entry = package.commitment_facets  # what the view calls
+    facets._MATCHES, facets._match_ids, facets.commitment_facets = "{ids}", match_rows, commitment_facets
+    package.commitment_facets = commitment_facets
+    try:
+        yield
+    finally:
+        facets._MATCHES, facets._match_ids, facets.commitment_facets = saved
+        package.commitment_facets = entry
+
+
 def pages_report(repeat: int, log) -> list[dict]:
+    from django.db import connection
+
+    modes = ["as is", "once", "sampled"] if connection.vendor == "postgresql" else ["as is"]
     report = []
     for query, chosen in PAGES:
         entry = {"query": query, "filters": chosen}
-        for name, task in (
-            ("page", lambda query=query, chosen=chosen: search_page(query, chosen)),
-            ("facets_one_pass", lambda query=query, chosen=chosen: page_facets(query, chosen, True)),
-            ("facets_per_facet", lambda query=query, chosen=chosen: page_facets(query, chosen, False)),
-        ):
-            entry[name] = percentiles(timed(task, repeat))
+        tasks = [("facets_per_facet", "as is", lambda query=query, chosen=chosen: page_facets(query, chosen, False))]
+        for mode in modes:
+            suffix = "" if mode == "as is" else f"_{mode}"
+            tasks += [
+                (f"page{suffix}", mode, lambda query=query, chosen=chosen: search_page(query, chosen)),
+                (f"facets_one_pass{suffix}", mode, lambda query=query, chosen=chosen: page_facets(query, chosen, True)),
+            ]
+        for name, mode, task in tasks:
+            with facets_read(mode):
+                entry[name] = percentiles(timed(task, repeat))
         report.append(entry)
         log(f"  page {query!r} {chosen}: {entry}")
     return report
@@ -515,6 +584,7 @@ def percentiles(timings: list[float]) -> dict[str, float]:
 
 
 def main() -> int:
+    global POSTGRES
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--commitments", type=int, required=True)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
@@ -545,9 +615,13 @@ def main() -> int:
     )
     parser.add_argument("--build-only", action="store_true", help="build the archive (in --workdir) and stop")
     parser.add_argument(
+        "--postgres", default=POSTGRES, help=f"PostgreSQL: the server, as a URL without the database ({POSTGRES})"
+    )
+    parser.add_argument(
         "--no-rum", action="store_true", help="PostgreSQL: rank every GIN match, even where a RUM index is there"
     )
     args = parser.parse_args()
+    POSTGRES = args.postgres.rstrip("/")
 
     output = sys.stdout
     if args.json:
