@@ -414,7 +414,8 @@ def topic_detail(request, slug: str):
         .for_listing()
         .without_text()
         .annotate(topic_commitments=Subquery(on_topic, output_field=IntegerField()))
-        .by_date()
+        # Most reports touch every topic: those saying most about this one come first.
+        .order_by(F("topic_commitments").desc(nulls_last=True), F("year").desc(nulls_last=True), "-pk")
     )
     commitments = CommitmentFilter(choice, queryset=Commitment.objects.all()).qs
     page_obj = _page(request, speeches, SPEECHES_PER_PAGE)

@@ -65,6 +65,7 @@ def accessible_at_both_widths(page, axe, name: str) -> None:
 
 def test_search_the_speeches_text_and_follow_a_passage_to_its_paragraph(page, speeches, axe, screenshot):
     page.goto("/cities/")
+    accessible_at_both_widths(page, axe, "cities, with the header's search box")
     page.get_by_label("检索词").fill("乡村振兴")
     page.get_by_label("检索范围").select_option(label="讲话")
     page.get_by_role("button", name="搜索").click()
