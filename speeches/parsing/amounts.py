@@ -18,8 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-import cn2an
-
+from .numerals import to_number
 from .structures import ParsedTarget
 
 # Counting words: after a bare single Chinese digit they are nearly always rhetoric
@@ -97,7 +96,7 @@ def chinese_number(text: str) -> Decimal | None:
     if text.startswith("百分之"):
         text = text[3:]
     try:
-        value = cn2an.cn2an(text, "strict")
+        value = to_number(text, "strict")
     except (ValueError, KeyError, IndexError):
         return None
     return Decimal(str(value))

@@ -20,10 +20,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import cn2an
-
 from .commitments import NOTES, PLAN, REVIEW, named_context
 from .deadlines import five_year_plan_end
+from .numerals import to_number
 from .structures import ParsedSection
 
 # How a year was found; the archive stores these names (Speech.YearSource).
@@ -153,7 +152,7 @@ def _congress_year(front: str) -> int | None:
     match = _NPC.search(front)
     if not match:
         return None
-    term, session = int(cn2an.cn2an(match["term"], "smart")), int(cn2an.cn2an(match["session"], "smart"))
+    term, session = int(to_number(match["term"], "smart")), int(to_number(match["session"], "smart"))
     first = _NPC_FIRST_SESSION.get(term or 0)
     if first is None or not session or session > _NPC_TERM_YEARS:
         return None

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 from io import BytesIO
 from pathlib import PurePosixPath
 
-import cn2an
-
 from .characters import fold_radicals
 from .decoding import UnreadableFile, check_language, decode_text
+from .numerals import to_numeral
 from .outline import read_marker
 
 DOCUMENT_SUFFIXES = (".txt", ".docx", ".pdf")
@@ -189,7 +188,7 @@ class _HeadingMarkers:
         self.counters[rank] += 1
         self.counters[rank + 1 :] = [0] * (len(self.counters) - rank - 1)
         number = self.counters[rank]
-        return _HEADING_MARKERS[rank].format(cn=cn2an.an2cn(number), n=number)
+        return _HEADING_MARKERS[rank].format(cn=to_numeral(number), n=number)
 
 
 def _heading_level(paragraph) -> int | None:
@@ -321,9 +320,9 @@ def _is_chinese_format(number_format: str) -> bool:
 
 def _format_number(number: int, number_format: str) -> str:
     if number_format in _CHINESE_FORMATS:
-        return cn2an.an2cn(number)
+        return to_numeral(number)
     if number_format == "chineseLegalSimplified":
-        return cn2an.an2cn(number, "up")
+        return to_numeral(number, "up")
     if number_format == "ideographTraditional":
         return _HEAVENLY_STEMS[(number - 1) % 10]
     if number_format in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and number <= 20:

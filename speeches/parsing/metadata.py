@@ -22,9 +22,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import cn2an
-
 from .dating import DATE_LINE, OPENING, TITLE
+from .numerals import to_number
 
 # Chinese-numeral years are written digit by digit (二〇二六年); months and days as numbers (二十七日).
 _CN_DIGITS = "〇零一二三四五六七八九"
@@ -240,7 +239,7 @@ def _number(text: str) -> int | None:
     if text.isdigit():
         return int(text)
     try:
-        return int(cn2an.cn2an(text, "normal"))
+        return int(to_number(text, "normal"))
     except ValueError:  # a run such as 十十 is no number
         return None
 

@@ -13,8 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-import cn2an
-
+from .numerals import to_number
 from .structures import ParsedSection
 
 _CN = NUMERALS = "一二三四五六七八九十"
@@ -73,7 +72,7 @@ def read_marker(paragraph: str) -> _Marker | None:
 def _number(numeral: str) -> int:
     # cn2an costs about 20 µs a call; a file of many short marked lines would spend most of
     # its parse here, and the numerals of markers are few (at most three characters).
-    return int(numeral) if numeral.isdigit() else int(cn2an.cn2an(numeral, "smart"))
+    return int(numeral) if numeral.isdigit() else int(to_number(numeral, "smart"))
 
 
 def _split_heading(rest: str) -> tuple[str, str]:

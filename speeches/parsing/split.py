@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import cn2an
-
 from .normalize import Line
+from .numerals import to_number
 
 _COLLECTION_HEADING = re.compile(
     r"^(?P<prefix>.{0,50}?)(?:篇|第|范文)(?P<number>[一二三四五六七八九十]{1,3}|\d{1,2})篇?$"
@@ -27,7 +26,7 @@ class SpeechLines:
 
 
 def _number(text: str) -> int:
-    return int(text) if text.isdigit() else int(cn2an.cn2an(text, "smart"))
+    return int(text) if text.isdigit() else int(to_number(text, "smart"))
 
 
 def split_speeches(lines: list[Line]) -> list[SpeechLines]:

@@ -5,12 +5,14 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from speeches.importing import ImportOptions, expand_paths, import_paths, outcome_report
-from speeches.jobs import queue_import
 from speeches.models import Region
 from speeches.models.jobs import ImportJob
 
 
 class Command(BaseCommand):
+    # The system checks load every URLconf, the API and the admin: most of a second before the
+    # command could answer, for nothing an import needs. `manage.py check` runs them at deployment.
+    requires_system_checks = []
     help = (
         "Import speech files (.txt, .docx, .pdf with a text layer), folders of them and .zip archives into the archive."
     )
@@ -53,12 +55,16 @@ class Command(BaseCommand):
         show_progress = len(paths) > 1 and sys.stderr.isatty()
         outcomes = []
         with tqdm(total=len(paths), unit="file", disable=not show_progress, file=sys.stderr) as progress:
-            for path in paths:
-                for outcome in import_paths([path], import_options):
-                    outcomes.append(outcome)
-                    if outcome.error and not options["json"]:
-                        progress.write(self.style.ERROR(outcome.error), file=sys.stderr)
-                progress.update(1)
+            # One batch, so that the next files are read while one is written (parsing/pool.py).
+            names = [str(path) for path in paths]
+            for outcome in import_paths(paths, import_options):
+                outcomes.append(outcome)
+                if outcome.error and not options["json"]:
+                    progress.write(self.style.ERROR(outcome.error), file=sys.stderr)
+                # A zip's members come as "<zip>/<member>": the bar counts the files named.
+                while progress.n < len(names) and not _of_file(outcome.path, names[progress.n]):
+                    progress.update(1)
+            progress.update(len(names) - progress.n)
 
         failed = [outcome for outcome in outcomes if outcome.error]
         speeches = [item for outcome in outcomes for item in outcome.speeches]
@@ -84,6 +90,8 @@ class Command(BaseCommand):
         missing = [str(path) for path in paths if not path.is_file()]
         if missing:
             raise CommandError(f"no such file: {', '.join(missing)}")
+        from speeches.jobs import queue_import
+
         job = queue_import(((str(path), path.read_bytes()) for path in paths), import_options)
         if as_json:
             self.stdout.write(json.dumps({"job": {"id": job.pk, "state": job.state}}))
@@ -114,6 +122,10 @@ class Command(BaseCommand):
                 f"files, {job.created_count} speeches created, {job.duplicate_count} duplicates, "
                 f"{job.error_count} files failed" + (f"; {job.error}" if job.error else "")
             )
+
+
+def _of_file(outcome_path: str, name: str) -> bool:
+    return outcome_path == name or outcome_path.startswith(f"{name}/")
 
 
 def find_region(value: str, level: int) -> Region:
