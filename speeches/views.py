@@ -49,10 +49,12 @@ def place_groups(place_counts) -> list[dict]:
     for row in place_counts:
         group = groups.setdefault(
             row["province__code"],
-            {"code": row["province__code"], "name": row["province__name"], "count": 0, "cities": []},
+            {"code": row["province__code"], "name": row["province__name"], "count": 0, "own": 0, "cities": []},
         )
         group["count"] += row["speech_count"]
-        if row["city__code"] and row["city__name"] != row["province__name"]:
+        if row["city__code"] is None:  # the province's own (provincial) speeches
+            group["own"] += row["speech_count"]
+        elif row["city__name"] != row["province__name"]:
             group["cities"].append({"code": row["city__code"], "name": row["city__name"], "count": row["speech_count"]})
     return list(groups.values())
 
@@ -376,11 +378,9 @@ def city_detail(request, code: str):
         {
             "region": region,
             "choice": urlencode(choice),
-            "cities": [
-                row
-                for row in (speeches.exclude(city=None).place_counts() if region.level == Region.Level.PROVINCE else [])
-                if row["city__name"] != region.name  # a municipality's own city record
-            ],
+            # A province's cities, and its own speeches beside them, so that the counts add up.
+            "places": place_groups(speeches.place_counts()) if region.level == Region.Level.PROVINCE else [],
+            "none": NONE,
             "page_obj": _page(request, speeches.for_listing().without_text().by_date(), SPEECHES_PER_PAGE),
             "commitment_count": commitments.count(),
             "targets": _targets(commitments),

@@ -9,7 +9,7 @@ from pytest_django.asserts import assertContains, assertInHTML, assertNotContain
 
 from speeches.models import Commitment
 
-from .factories import CHANGZHOU, JIANGSU, LUOYANG, SHANGQIU, Pledge
+from .factories import CHANGZHOU, HENAN, JIANGSU, LUOYANG, SHANGQIU, Pledge
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +304,18 @@ def test_a_long_facet_shows_its_first_choices_and_folds_the_rest(client, archive
     assert '<details class="facet-more" open>' in html  # the chosen year is among the folded ones
     assertInHTML("<summary>另外 4 项</summary>", html)
     assert len(get(client, "/speeches/").context["facets"][3].shown) == 12
+
+
+def test_a_provinces_cities_and_its_own_speeches_add_up_to_its_count(client, archive):
+    archive.speech("河南省政府工作报告", city=None, province=HENAN, year=2024)
+    archive.speech("商丘讲话", city=SHANGQIU, year=2024)
+    archive.speech("洛阳讲话", city=LUOYANG, year=2024)
+    own = f'<a href="/speeches/?province={HENAN}&amp;city=none">省级 <span class="count">1</span></a>'
+    for url in ("/cities/", "/", f"/cities/{HENAN}/"):
+        assertInHTML(own, get(client, url).content.decode())
+    assertInHTML(
+        f'<a class="province" href="/cities/{HENAN}/">河南省 <span class="count">3</span></a>',
+        get(client, "/cities/").content.decode(),
+    )
+    listed = get(client, "/speeches/", province=HENAN, city="none").context["page_obj"]
+    assert [s.title for s in listed] == ["河南省政府工作报告"]
