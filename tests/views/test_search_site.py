@@ -319,3 +319,37 @@ def test_a_provinces_cities_and_its_own_speeches_add_up_to_its_count(client, arc
     )
     listed = get(client, "/speeches/", province=HENAN, city="none").context["page_obj"]
     assert [s.title for s in listed] == ["河南省政府工作报告"]
+
+
+SEARCH_PAGES = [
+    "/speeches/?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4",
+    "/speeches/?q=%E4%B9%A1%E6%9D%91%E6%8C%AF%E5%85%B4&year=none&sort=oldest&page=2",
+    "/commitments/?q=%E5%85%A8%E5%B9%B4&sort=oldest&year_min=2000&year_max=2030",
+    "/commitments/?q=%E5%85%A8%E5%B9%B4&sort=deadline&province=none&page=2",
+    "/commitments/?q=%E5%A4%B4%E7%AD%89%E5%A4%A7%E4%BA%8B",
+    "/commitments/?year=none&sort=newest",
+    "/topics/agriculture/",
+    "/topics/",
+    "/cities/",
+    "/years/",
+]
+
+
+def test_search_pages_run_as_many_queries_on_a_large_archive_as_on_a_small_one(
+    client, archive, django_assert_max_num_queries
+):
+    def counts() -> dict[str, int]:
+        measured = {}
+        for url in SEARCH_PAGES:
+            with django_assert_max_num_queries(10) as captured:
+                assert client.get(url).status_code == 200, url
+            measured[url] = len(captured)
+        return measured
+
+    archive.speech("商丘讲话", city=SHANGQIU, year=2024, outline=REVITALIZE, pledges=PLEDGES)
+    archive.speech("未注明地区和年份的讲话", city=None, year=None, outline=REVITALIZE, pledges=PLEDGES)
+    small = counts()
+    for year in range(2000, 2030):
+        archive.many(3, city=LUOYANG, year=year, outline=REVITALIZE, pledges=PLEDGES, topics=("agriculture",))
+    archive.many(3, city=None, year=None, outline=REVITALIZE, pledges=PLEDGES)
+    assert counts() == small
