@@ -304,6 +304,10 @@ SPEECHES_ALERTS_EVERY_SECONDS = env_int("SPEECHES_ALERTS_EVERY_SECONDS", 3600)
 
 # Uploads kept between an import's preview and its confirmation: a folder of this deployment's.
 SPEECHES_PREVIEW_DIR = Path(os.environ.get("SPEECHES_PREVIEW_DIR") or VAR_DIR / "previews")
+# An upload of more documents than this (a zip's members counted) or more bytes is previewed by a
+# worker, as a dry-run job whose page follows it, rather than within the request.
+SPEECHES_PREVIEW_JOB_FILES = env_int("SPEECHES_PREVIEW_JOB_FILES", 30)
+SPEECHES_PREVIEW_JOB_BYTES = env_int("SPEECHES_PREVIEW_JOB_BYTES", 5 * 1024 * 1024)
 
 # --- the open data API (/api/) ---------------------------------------------------------------
 

@@ -7,6 +7,7 @@ import re
 import secrets
 import shutil
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,8 @@ admin.site.index_title = "管理首页"
 
 # Pasted text shows under this name; uploaded files must end in .txt or .zip, so no file is called so.
 PASTED_NAME = "粘贴文本"
+# How often a preview a worker is making reloads itself: a meta refresh, since the CSP allows no script.
+PREVIEW_REFRESH_SECONDS = 2
 
 # Which levels the region search offers for each place field of a speech.
 REGION_LEVELS_FOR_FIELD = {"city": Region.Level.CITY, "county": Region.Level.COUNTY, "province": Region.Level.PROVINCE}
@@ -207,7 +210,12 @@ class SpeechAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         import_view = self.admin_site.admin_view(self.receive_import)
-        return [path("import/", import_view, name="speeches_speech_import"), *super().get_urls()]
+        preview_view = self.admin_site.admin_view(self.preview_job_view)
+        return [
+            path("import/", import_view, name="speeches_speech_import"),
+            path("import/preview/<str:token>/", preview_view, name="speeches_speech_import_preview"),
+            *super().get_urls(),
+        ]
 
     @csrf_exempt  # the admin then leaves the CSRF check to the view (see below)
     def receive_import(self, request):
@@ -264,8 +272,14 @@ class SpeechAdmin(admin.ModelAdmin):
         return self.render_import(request, form, stage="upload")
 
     def preview_import(self, request, form: SpeechImportForm):
-        """A dry run over the upload, kept on the server under a token for the confirm step."""
+        """A dry run over the upload, kept on the server under a token for the confirm step.
+
+        A big upload (more documents or bytes than SPEECHES_PREVIEW_JOB_FILES / _BYTES) is previewed
+        by a worker: the page answers at once and follows that dry run until its preview is ready."""
         pending = PendingImport.create(request.user, form.cleaned_data)
+        if pending.is_big():
+            pending.queue_preview(user=request.user)
+            return HttpResponseRedirect(reverse("admin:speeches_speech_import_preview", args=[pending.token]))
         outcomes = pending.run(dry_run=True, user=request.user)
         for outcome in outcomes:
             if outcome.error:
@@ -278,7 +292,38 @@ class SpeechAdmin(admin.ModelAdmin):
             pending.discard()
         return self.render_import(request, form, stage="preview", files=files, token=token)
 
+    def preview_job_view(self, request, token: str):
+        """A big upload's preview: its dry run's progress while a worker reads the files (the page
+        reloads itself, by a meta refresh), then the same preview as a small upload's."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        pending = PendingImport.find(token, request.user)
+        job = pending.preview_job() if pending else None
+        if job is None:
+            messages.error(request, "预览已过期、已取消或已导入，请重新上传。")
+            return HttpResponseRedirect(reverse("admin:speeches_speech_import"))
+        form = SpeechImportForm(admin_site=self.admin_site)
+        if job.state == ImportJob.State.FAILED:
+            pending.discard()
+            return self.render_import(
+                request, form, stage="upload", limit_errors=[f"预览中断，未导入任何内容：{job.error}。请重新上传。"]
+            )
+        if not job.finished:
+            return self.render_import(
+                request, form, stage="previewing", job=job, token=pending.token, refresh=PREVIEW_REFRESH_SECONDS
+            )
+        files = preview_files(job.report()["files"], pending.manifest)
+        if any(not speech["duplicate"] for file in files for speech in file["speeches"]):
+            return self.render_import(request, form, stage="preview", files=files, token=pending.token)
+        pending.discard()
+        return self.render_import(request, form, stage="preview", files=files)
+
     def confirm_import(self, request):
+        waiting = PendingImport.find(request.POST.get("token", ""), request.user)
+        job = waiting.preview_job() if waiting else None
+        if job is not None and not job.finished:
+            messages.warning(request, "预览尚未完成，完成后才能确认导入。")
+            return HttpResponseRedirect(reverse("admin:speeches_speech_import_preview", args=[waiting.token]))
         pending = PendingImport.claim(request.POST.get("token", ""), request.user)
         if pending is None:
             messages.error(request, "预览已过期或已导入，请重新上传。")
@@ -515,14 +560,19 @@ class PendingImport:
         folder = cls.root() / token
         folder.mkdir(mode=0o700)
         names = []
+        size = documents = 0
         for number, upload in enumerate(cleaned_data["files"]):
             with open(folder / f"{number}.upload", "wb") as stored:
                 for chunk in upload.chunks():
                     stored.write(chunk)
+                    size += len(chunk)
             names.append(upload.name)
+            documents += _documents_in(folder / f"{number}.upload", upload.name)
         text = cleaned_data.get("text", "")
         if text.strip():
             (folder / cls.PASTED).write_text(text, encoding="utf-8")
+            size += len(text.encode("utf-8"))
+            documents += 1
         city, province = cleaned_data.get("city"), cleaned_data.get("province")
         manifest = {
             "user": user.pk,
@@ -531,6 +581,8 @@ class PendingImport:
             "city": city.pk if city else None,
             "province": province.pk if province else None,
             "year": cleaned_data.get("year"),
+            "bytes": size,
+            "documents": documents,
         }
         (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
         return cls(token, folder, manifest)
@@ -551,6 +603,18 @@ class PendingImport:
         return cls(token, claimed, manifest)
 
     @classmethod
+    def find(cls, token: str, user) -> PendingImport | None:
+        """The upload this user previewed under the token, left in place (its preview is still shown)."""
+        if not cls.TOKEN.fullmatch(token):
+            return None
+        folder = cls.root() / token
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return cls(token, folder, manifest) if manifest.get("user") == user.pk else None
+
+    @classmethod
     def forget(cls, token: str, user) -> None:
         """Remove a preview of this user's that will not be confirmed (cancelled, or uploaded anew)."""
         pending = cls.claim(token, user)
@@ -569,7 +633,7 @@ class PendingImport:
             except FileNotFoundError:  # another request swept or confirmed it meanwhile
                 continue
             if stale:
-                shutil.rmtree(folder, ignore_errors=True)
+                cls(folder.name, folder, _manifest_of(folder)).discard()
 
     @property
     def options(self) -> ImportOptions:
@@ -595,10 +659,11 @@ class PendingImport:
             outcomes.append(import_pasted_text(text, options, name=PASTED_NAME))
         return outcomes
 
-    def queue(self, *, user, near_duplicate_choices: dict[str, str] | None = None) -> ImportJob:
+    def queue(self, *, user, near_duplicate_choices: dict[str, str] | None = None, dry_run: bool = False) -> ImportJob:
         """An import job of exactly what was previewed; the job keeps its own copy of the files."""
         options = self.options
         options.user = user
+        options.dry_run = dry_run
         options.near_duplicate_choices = near_duplicate_choices or {}
         files = [
             (name, (self.folder / f"{number}.upload").read_bytes())
@@ -608,8 +673,47 @@ class PendingImport:
             files.append((PASTED_NAME, (self.folder / self.PASTED).read_bytes()))
         return queue_import(files, options)
 
+    def is_big(self) -> bool:
+        """Too much to preview within the request: a worker makes the preview instead."""
+        return (
+            self.manifest.get("documents", 0) > settings.SPEECHES_PREVIEW_JOB_FILES
+            or self.manifest.get("bytes", 0) > settings.SPEECHES_PREVIEW_JOB_BYTES
+        )
+
+    def queue_preview(self, *, user) -> ImportJob:
+        """A dry-run job over the upload; its id is kept with the upload, for the preview's page."""
+        job = self.queue(user=user, dry_run=True)
+        self.manifest["preview_job"] = job.pk
+        (self.folder / "manifest.json").write_text(json.dumps(self.manifest), encoding="utf-8")
+        return job
+
+    def preview_job(self) -> ImportJob | None:
+        job_id = self.manifest.get("preview_job")
+        return ImportJob.objects.with_progress().filter(pk=job_id).first() if job_id else None
+
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+        if self.manifest.get("preview_job"):
+            # The dry run's copy of the files goes with the upload; what it found was shown.
+            ImportJob.objects.filter(pk=self.manifest["preview_job"]).delete()
+
+
+def _manifest_of(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _documents_in(path: Path, name: str) -> int:
+    """How many documents an uploaded file holds: a zip's members, any other file one."""
+    if not zipfile.is_zipfile(path) or name.lower().endswith(".docx"):
+        return 1
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(1 for info in archive.infolist() if not info.is_dir()) or 1
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 1  # the import reports it unreadable
 
 
 class TargetInline(admin.TabularInline):

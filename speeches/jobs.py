@@ -59,6 +59,8 @@ def _stored_options(options: ImportOptions) -> dict:
         for f in dataclasses.fields(options)
         if f.name not in ("city", "province", "user", "dry_run")
     }
+    if options.dry_run:
+        stored["dry_run"] = True  # a preview: the files are read and reported, nothing is written
     stored["city"] = options.city.code if options.city else None
     stored["province"] = options.province.code if options.province else None
     return stored
@@ -104,8 +106,8 @@ def run_import_job(job_id: int) -> str:
 
 def _import_one(file_id: int, options: ImportOptions) -> None:
     with transaction.atomic():
-        file = ImportJobFile.objects.select_for_update().get(pk=file_id)
-        if file.done:  # another worker took the job up again and did this one
+        file = ImportJobFile.objects.select_for_update().filter(pk=file_id).first()
+        if file is None or file.done:  # a preview cancelled meanwhile, or another worker did this one
             return
         report = outcome_report(import_upload(file.name, bytes(file.content), options))["files"]
         speeches = [speech for entry in report for speech in entry["speeches"]]

@@ -25,7 +25,7 @@ class ImportJobAdmin(admin.ModelAdmin):
     progress_template = "admin/speeches/importjob/progress.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress().defer("options")
+        return super().get_queryset(request).with_progress()  # options, small, tell a preview from an import
 
     @admin.display(description="进度")
     def progress(self, job: ImportJob) -> str:

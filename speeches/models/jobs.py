@@ -56,10 +56,16 @@ class ImportJob(models.Model):
         verbose_name = verbose_name_plural = "导入任务"
 
     def __str__(self) -> str:
-        return f"导入任务 #{self.pk}（{self.get_state_display()}）"
+        kind = "预览任务" if self.is_preview else "导入任务"
+        return f"{kind} #{self.pk}（{self.get_state_display()}）"
 
     def get_absolute_url(self) -> str:
         return reverse("admin:speeches_importjob_progress", args=[self.pk])
+
+    @property
+    def is_preview(self) -> bool:
+        """A dry run for the admin's preview of a big upload: it reads and reports, writes nothing."""
+        return bool((self.options or {}).get("dry_run"))
 
     @property
     def finished(self) -> bool:
