@@ -345,6 +345,17 @@ def ranked_in_index() -> bool | None:
     return PostgresSearch.rank_in_index and _ranked_in_index(connection)
 
 
+def server_settings() -> dict[str, str] | None:
+    """PostgreSQL: the settings the timings depend on most (None on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    names = ("server_version", "shared_buffers", "work_mem", "jit", "max_parallel_workers_per_gather")
+    with connection.cursor() as cursor:
+        return {name: (cursor.execute(f"SHOW {name}"), cursor.fetchone()[0])[1] for name in names}
+
+
 def plain_table():
     """The commitments without the search's columns, for a scan that does not read them.
 
@@ -487,9 +498,10 @@ def page_facets(query: str, chosen: str, one_pass: bool):
 @contextmanager
 def facets_read(mode: str):
     """PostgreSQL: facets.py counting from its matches read once ("once": the rows
-    postgres_counts.facet_rows gives, instead of `id IN (the matches' ids)`), or above
-    SAMPLED_ABOVE matches from a sample of them scaled to the page's total ("sampled"); "as is":
-    facets.py unchanged. What these measure is a change facets.py would make, patched in here."""
+    postgres_counts.facet_rows gives, instead of `id IN (the matches' ids)`, its statement planned
+    as postgres_ranking.every_match plans one), or above SAMPLED_ABOVE matches from a sample of them
+    scaled to the page's total ("sampled"); "as is": facets.py unchanged. What these measure is a
+    change facets.py would make, patched in here."""
     from django.db import connection
 
     from speeches.search import facets
@@ -510,6 +522,16 @@ def facets_read(mode: str):
         return rows.sql, rows.params
 
     def commitment_facets(filters, results):
+        # As facets.py would run its statement through postgres_ranking.every_match.
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off; SET enable_seqscan = off; SET work_mem = '64MB'")
+        try:
+            return counted_facets(filters, results)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit; RESET enable_seqscan; RESET work_mem")
+
+    def counted_facets(filters, results):
         counted.clear()
         if mode == "sampled" and not results.query.is_empty():
             # The page's total (the matches under every chosen filter): the estimates sum to it.
@@ -696,6 +718,7 @@ def main() -> int:
             searcher = archive.searcher()
             whoosh_query.schema = archive.schema
 
+        load_before = os.getloadavg()
         report_queries = []
         ours, scanned, scanned_plain, whoosh = [], [], [], []
         identical = True
@@ -756,6 +779,9 @@ def main() -> int:
             "identical_results": identical,
             "search_page": pages,
             "ranked_in_index": ranked_in_index(),
+            # The machine's load (1, 5, 15 minutes) as the timings began and ended; and the server's memory.
+            "load_average": {"before": load_before, "after": os.getloadavg()},
+            "server": server_settings(),
             "index_detail": sizes,
             "queries": report_queries,
         }

@@ -46,9 +46,15 @@ def fts5_expression(parsed: ParsedQuery) -> str:
     return f"({expression}) NOT ({' OR '.join(excluded)})" if excluded else expression
 
 
-def tsquery_expression(parsed: ParsedQuery) -> str:
-    """PostgreSQL's tsquery, for both tables."""
-    expression = " & ".join(_term_expression(term, "'", "&", "|") for term in parsed.terms if term.tokens)
+def tsquery_expression(parsed: ParsedQuery, ranked: bool = True) -> str:
+    """PostgreSQL's tsquery, for both tables. Without `ranked`, only what decides which rows match:
+    jieba's words of a term, always true beside its tokens, are left out, and the index has fewer
+    lists to read (the ranking keeps them: ts_rank_cd scores them)."""
+    expression = " & ".join(
+        _term_expression(term if ranked else Term(term.text, term.runs), "'", "&", "|")
+        for term in parsed.terms
+        if term.tokens
+    )
     excluded = [f"'{term.text}'" for term in parsed.excluded if term.exact]
     return f"({expression}) & !({' | '.join(excluded)})" if excluded else expression
 

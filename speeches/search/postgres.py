@@ -180,7 +180,7 @@ def _postgres_matches(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     matches = AliasedSQL(
         f"({{alias}}.search_vector @@ %s::tsquery OR ({{alias}}.search_vector IS NULL AND {{alias}}.id IN ({parts})))",
         alias,
-        [tsquery, *parts_params],
+        [tsquery_expression(parsed, ranked=False), *parts_params],
         BooleanField(),
     )
     return verified(queryset.filter(matches), unproven_terms(parsed, lambda term: term.exact)).annotate(
@@ -222,11 +222,12 @@ class PostgresSearch:
         tokens = tuple(dict.fromkeys(token for term in parsed.terms for token in (*term.tokens, *term.words)))
         plan = RankedPlan(
             rows,
-            tsquery,
+            tsquery_expression(parsed, ranked=False),
             tokens,
             _rank(rows.query.get_initial_alias(), tsquery),
             rows.filter(_unindexed(rows, parsed)),
             in_index=order == "relevance" and self.rank_in_index and _ranked_in_index(connections[queryset.db]),
+            several_terms=len(parsed.terms) > 1,
         )
         return answered_by_index(results, plan, queryset, order)
 

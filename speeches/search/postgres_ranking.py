@@ -24,8 +24,8 @@ import heapq
 import math
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, IntegerField, QuerySet
+from django.db import DatabaseError, connections, transaction
+from django.db.models import BooleanField, F, IntegerField, QuerySet
 
 from .sql import AliasedSQL
 
@@ -38,7 +38,11 @@ BODY_WEIGHT = 0.25
 # Up to this many matches (as last counted), scoring and sorting them all (GIN) costs less than
 # reading the RUM index in order: the ordered read has statements of its own, and for several
 # terms, whose tokens may lie apart, the bound is met only after many rows.
-SORTED_UP_TO = 1000
+SORTED_UP_TO = 500
+# With several terms, a match's tokens may lie apart and score well below the bound, which is then
+# met only after several statements, each reading four times as many rows as the last: sorting
+# wins up to more matches.
+SORTED_UP_TO_SEVERAL_TERMS = 5000
 
 
 def ranked_index_sql(vector: str) -> list[str]:
@@ -111,7 +115,17 @@ _EVERY_MATCH_AFTER = "; SELECT " + ", ".join(
 def every_match(cursor, sql: str, params) -> list[tuple]:
     """The rows of `sql`, a statement reading every match, planned without JIT and with the GIN
     bitmap rather than a scan of the whole table (the settings are back as they were after it).
-    One round trip: the three statements go together, so outside a transaction they are one."""
+    One round trip where the parameters are bound on the client (Django's default): the three
+    statements go together, so outside a transaction they are one."""
+    import psycopg
+
+    if not isinstance(cursor.cursor, psycopg.ClientCursor):  # server-side binding: one statement at a time
+        with transaction.atomic(using=cursor.db.alias):
+            cursor.execute(_EVERY_MATCH_BEFORE.rstrip("; "))
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            cursor.execute(_EVERY_MATCH_AFTER.lstrip("; "))
+        return rows
     cursor.execute(_EVERY_MATCH_BEFORE + sql + _EVERY_MATCH_AFTER, params)
     cursor.cursor.nextset()
     rows = cursor.fetchall()
@@ -124,17 +138,25 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple]:
     return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
+def _rows(queryset: QuerySet) -> list[tuple]:
+    """A values_list queryset's rows, read by every_match."""
+    sql, params = _sql(queryset)
+    with connections[queryset.db].cursor() as cursor:
+        return every_match(cursor, sql, params)
+
+
 @dataclass(frozen=True)
 class RankedPlan:
     """A PostgreSQL commitment search as its indexes answer it (see paging.py): the matches counted
     by GIN, the best page read from the RUM index where there is one and the matches are many."""
 
     rows: QuerySet  # the commitments narrowed by the filters and checks, not yet matched
-    tsquery: str
+    tsquery: str  # which rows match (without the words only the ranking weighs)
     tokens: tuple[str, ...]  # every token of the query, any of which may be among a row's amounts
     rank: AliasedSQL  # the score, as the GIN path sorts by it
     unindexed: QuerySet  # the matches too long for one tsvector (score 0)
     in_index: bool = True  # whether the RUM index is there to read the best page from
+    several_terms: bool = False
     shape: tuple = ()
     base: QuerySet | None = None
     ranked: bool = True
@@ -177,14 +199,15 @@ class RankedPlan:
 
     def best(self, connection, count: int) -> list[tuple[int, float]] | None:
         matched = self.counted.get("matches")
-        if not self.in_index or (matched is not None and matched <= SORTED_UP_TO):
+        few = SORTED_UP_TO_SEVERAL_TERMS if self.several_terms else SORTED_UP_TO
+        if not self.in_index or (matched is not None and matched <= few):
             return self._sorted(count)
         return self._shortest_first(connection, count)
 
     def _sorted(self, count: int) -> list[tuple[int, float]]:
         """Every match scored and the best `count` kept (GIN finds them): only ids and scores are
         sorted, the page's rows are read after."""
-        best = list(
+        best = _rows(
             self._vector_matches()
             .annotate(search_rank=self.rank)
             .order_by("-search_rank", "pk")
@@ -212,26 +235,43 @@ class RankedPlan:
                 BooleanField(),
             )
         ).values_list("pk", "search_rank")
-        shortest_first = matches.order_by(AliasedSQL("{alias}.search_size <=> 0", alias, [], IntegerField()).asc())
+        # The shortest matches, scored once picked: where the planner sorts the matches itself (it may,
+        # for a long term's several pairs), scoring each would cost more than the rest of the work.
+        shortest_first = (
+            self._vector_matches()
+            .annotate(row_id=F("pk"), row_size=size)
+            .order_by(AliasedSQL("{alias}.search_size <=> 0", alias, [], IntegerField()).asc())
+            .values_list("row_id", "row_size")
+        )
+        scored = self.rank.template.format(alias="c")
+
+        def shortest(limit: int) -> tuple[str, list]:
+            sql, params = _sql(shortest_first[:limit])
+            return (
+                f"SELECT f.row_id, {scored}, f.row_size FROM ({sql}) f JOIN {TABLE} c ON c.id = f.row_id",
+                [*self.rank.params, *params],
+            )
 
         def order(match: tuple[int, float]) -> tuple[float, int]:
             return (-match[1], match[0])
 
         limit = 2 * count
         amounts_sql, amounts_params = _sql(among_amounts)
-        first_sql, first_params = _sql(shortest_first.values_list("pk", "search_rank", "search_size")[:limit])
+        first_sql, first_params = shortest(limit)
         seen: dict[int, float] = {}
         read: list[tuple[int, float, int]] = []
+        # The RUM index sorts every match by size before the first is read: with work_mem, in memory.
         with connection.cursor() as cursor:
-            cursor.execute(
+            rows = every_match(
+                cursor,
                 f"SELECT 0, *, NULL FROM ({amounts_sql}) a UNION ALL SELECT 1, * FROM ({first_sql}) f",
                 (*amounts_params, *first_params),
             )
-            for part, pk, rank, row_size in cursor.fetchall():
-                if part:
-                    read.append((pk, rank, row_size))
-                else:
-                    seen[pk] = rank
+        for part, pk, rank, row_size in rows:
+            if part:
+                read.append((pk, rank, row_size))
+            else:
+                seen[pk] = rank
         while True:
             seen.update((pk, rank) for pk, rank, _ in read)
             if len(read) < limit:  # every match read, and those without a tsvector score 0
@@ -241,5 +281,6 @@ class RankedPlan:
             if len(best) == count and best[-1][1] > _bound(max(size for _, _, size in read)) * (1 + 1e-6):
                 break
             limit *= 4
-            read = list(shortest_first.values_list("pk", "search_rank", "search_size")[:limit])
+            with connection.cursor() as cursor:
+                read = every_match(cursor, *shortest(limit))
         return heapq.nsmallest(count, seen.items(), key=order)
