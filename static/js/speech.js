@@ -71,8 +71,9 @@
     box.addEventListener("keydown", (event) => {
       if (event.key === "Escape") closeBox(true);
     });
-    if (place.matches("p")) place.after(box);
-    else place.querySelector(":scope > .heading-row").after(box);
+    const heading = place.querySelector(":scope > .heading-row");
+    if (place.matches("p") || !heading) place.after(box);
+    else heading.after(box);
     box.querySelector(".cite-copy").focus({ preventScroll: true });
   }
 
@@ -105,7 +106,8 @@
 
   text.addEventListener("click", (event) => {
     const link = event.target.closest(".place-link");
-    if (!link) return;
+    // A link opened in another tab or window leaves this page as it is.
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     const place = placeOf(document.getElementById(link.hash.slice(1)));
     // The link itself goes to the place (the address and :target follow); the box opens beside it.
     window.setTimeout(() => openBox(place), 0);
