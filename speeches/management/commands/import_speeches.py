@@ -56,15 +56,16 @@ class Command(BaseCommand):
         outcomes = []
         with tqdm(total=len(paths), unit="file", disable=not show_progress, file=sys.stderr) as progress:
             # One batch, so that the next files are read while one is written (parsing/pool.py).
-            names = [str(path) for path in paths]
+            names, done = [str(path) for path in paths], 0
             for outcome in import_paths(paths, import_options):
                 outcomes.append(outcome)
                 if outcome.error and not options["json"]:
                     progress.write(self.style.ERROR(outcome.error), file=sys.stderr)
                 # A zip's members come as "<zip>/<member>": the bar counts the files named.
-                while progress.n < len(names) and not _of_file(outcome.path, names[progress.n]):
+                while done < len(names) and not _of_file(outcome.path, names[done]):
+                    done += 1
                     progress.update(1)
-            progress.update(len(names) - progress.n)
+            progress.update(len(names) - done)
 
         failed = [outcome for outcome in outcomes if outcome.error]
         speeches = [item for outcome in outcomes for item in outcome.speeches]
