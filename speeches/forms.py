@@ -5,9 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 
-from .models import Region, Speech
+from .models import Region
 
 IMPORTABLE_SUFFIXES = (".txt", ".zip", ".docx", ".pdf")
 
@@ -73,10 +72,15 @@ class SpeechImportForm(forms.Form):
 
     def __init__(self, *args, admin_site=admin.site, **kwargs):
         super().__init__(*args, **kwargs)
-        # 3,400 regions are too many for a select: search them like the speech form does.
-        for name in ("city", "province"):
-            field = self.fields[name]
-            field.widget = AutocompleteSelect(Speech._meta.get_field(name), admin_site, choices=field.choices)
+        # Plain selects, which any browser, keyboard and screen reader handles without script: the
+        # 34 provinces, and the 330-odd prefecture-level cities grouped under their provinces.
+        cities = Region.objects.filter(level=Region.Level.CITY).select_related("parent").order_by("code")
+        grouped: dict[str, list] = {}
+        for city in cities:
+            grouped.setdefault(city.parent.name if city.parent else "其他", []).append((city.pk, city.name))
+        self.fields["city"].widget.choices = [("", "（从文本中识别）"), *grouped.items()]
+        provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("code").values_list("pk", "name")
+        self.fields["province"].widget.choices = [("", "（从文本或城市推断）"), *provinces]
         size = settings.SPEECHES_MAX_FILE_BYTES / 1024 / 1024
         self.fields["files"].help_text += f"一次最多 {upload_file_limit()} 个文件，每个不超过 {size:.0f} MB。"
 

@@ -1,0 +1,122 @@
+"""Staff in a browser: the import preview lists what will be written, the refusals (too many files,
+no permission) are pages in Chinese that say why, and none has a serious accessibility problem."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from playwright.sync_api import expect
+
+from speeches.admin import PendingImport
+from speeches.models import Speech
+
+PASSWORD = "a-long-test-password"
+
+SPEECH = """在全市招商引资工作会议上的讲话
+市长 张明
+2024年3月5日
+
+同志们：
+
+一、明确目标任务
+
+全年力争引进亿元以上项目100个以上，实际利用外资增长5%—8%。
+
+二、强化工作举措
+
+（一）优化营商环境
+
+要深化“放管服”改革，2024年底前实现企业开办全程网上办理。
+"""
+
+
+@pytest.fixture
+def pending_root(tmp_path, monkeypatch):
+    monkeypatch.setattr(PendingImport, "ROOT", tmp_path / "pending")
+
+
+def accessible(page, axe) -> None:
+    """The page so far raised no script error or CSP refusal, and axe finds no serious or critical
+    problem; what axe's own injected script sets off (inline styles it tries) is not the page's."""
+    assert page.problems == []
+    problems = axe()
+    assert problems == [], problems
+    page.problems.clear()
+
+
+def log_in(page, django_user_model, username: str, codenames: tuple[str, ...], next_url: str) -> None:
+    user = django_user_model.objects.create_user(username, password=PASSWORD, is_staff=True)
+    for codename in codenames:
+        user.user_permissions.add(Permission.objects.get(content_type__app_label="speeches", codename=codename))
+    page.goto(f"/admin/login/?next={next_url}")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def test_the_preview_lists_what_will_be_written_and_the_import_links_to_the_public_page(
+    page, site, axe, screenshot, django_user_model, pending_root, tmp_path
+):
+    log_in(page, django_user_model, "importer", ("add_speech", "view_speech"), "/admin/speeches/speech/import/")
+    expect(page.get_by_role("heading", name="导入讲话")).to_be_visible()
+    accessible(page, axe)
+    source = tmp_path / "investment.txt"
+    source.write_text(SPEECH, encoding="utf-8")
+    page.get_by_label("文件").set_input_files([source])
+    page.get_by_role("button", name="预览").click()
+
+    expect(page.get_by_role("heading", name="预览")).to_be_visible()
+    fields = page.locator(".import-speech-fields")
+    expect(fields).to_contain_text("张明")
+    expect(fields).to_contain_text("2024-03-05")
+    expect(fields).to_contain_text("依据：讲话日期")
+    page.get_by_text("提纲（").click()
+    expect(page.locator(".import-outline")).to_contain_text("（一）优化营商环境")
+    page.get_by_text("承诺（").click()
+    target = page.locator(".import-commitment", has_text="100个以上").first
+    expect(target).to_contain_text("目标")
+    expect(target).to_contain_text("100个以上")
+    screenshot("admin-import-preview")
+    accessible(page, axe)
+    assert not Speech.objects.exists()
+
+    page.get_by_role("button", name="确认导入").click()
+    expect(page).to_have_url(re.compile(r"/admin/speeches/importjob/\d+/progress/$"))
+    speech = Speech.objects.get()
+    expect(page.get_by_role("link", name="在后台编辑")).to_have_attribute(
+        "href", f"/admin/speeches/speech/{speech.pk}/change/"
+    )
+    accessible(page, axe)
+    page.get_by_role("link", name=speech.title).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(speech.title)
+    assert page.problems == []
+
+
+def test_too_many_files_are_refused_on_the_import_page_with_the_limit(
+    page, site, axe, settings, django_user_model, pending_root, tmp_path
+):
+    settings.SPEECHES_MAX_UPLOAD_FILES = 2
+    files = []
+    for number in range(3):
+        path = tmp_path / f"{number}.txt"
+        path.write_text(SPEECH.replace("100个", f"{100 + number}个"), encoding="utf-8")
+        files.append(path)
+    log_in(page, django_user_model, "importer", ("add_speech", "view_speech"), "/admin/speeches/speech/import/")
+    page.get_by_label("文件").set_input_files(files)
+    page.get_by_role("button", name="预览").click()
+
+    expect(page.locator(".errornote").first).to_contain_text("一次最多上传 2 个文件")
+    expect(page.get_by_label("文件")).to_be_visible()  # the form, to upload fewer
+    accessible(page, axe)
+    assert not Speech.objects.exists()
+
+
+def test_staff_without_the_import_permission_get_a_page_in_chinese(page, site, axe, screenshot, django_user_model):
+    log_in(page, django_user_model, "reader", ("view_speech",), "/admin/speeches/speech/import/")
+    expect(page.get_by_text("没有权限").first).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert "speeches.add_speech" in body and "Forbidden" not in body
+    screenshot("admin-import-refused")
+    # The browser notes the refusal itself (a 403) on its console; nothing else may be there.
+    page.problems[:] = [problem for problem in page.problems if "status of 403" not in problem]
+    accessible(page, axe)
