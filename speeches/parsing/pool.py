@@ -18,6 +18,8 @@ is read again in the caller, and so is the rest of the batch.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -72,7 +74,7 @@ def read_ahead(
         for item in chain(window, items):
             yield item, read(item) if isinstance(item, Document) else None
         return
-    executor = ProcessPoolExecutor(max_workers=processes, mp_context=_context())
+    executor = ProcessPoolExecutor(max_workers=processes, mp_context=_context(), initializer=_end_with_parent)
     try:
         pending: deque[tuple[object, Future | None]] = deque(
             (item, executor.submit(read, item) if isinstance(item, Document) else None) for item in window
@@ -99,6 +101,19 @@ def read_ahead(
 
 
 _END = object()
+
+
+def _end_with_parent() -> None:
+    """A worker ends when the process it reads for dies (a job worker killed mid-import): left to
+    itself it would wait on its queue for ever."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_after, args=(parent,), daemon=True, name="end-with-parent").start()
+
+
+def _exit_after(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -1,16 +1,21 @@
 """A batch is read in worker processes while it is written: the archive it makes must not differ."""
 
 import io
-import multiprocessing
 import os
+import signal
+import subprocess
+import sys
+import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
 from speeches.importing import ImportOptions, import_paths, import_upload, outcome_report
 from speeches.models import Speech
-from speeches.parsing.pool import Document, read_ahead, read_speeches
+from speeches.parsing.pool import Document, read_ahead
 from tests.corpus import CITY, CORPUS, SEED
+from tests.importing.readers import read_or_die
 
 pytestmark = pytest.mark.django_db
 
@@ -47,16 +52,49 @@ def test_a_zip_of_many_files_imports_the_same_with_workers(settings):
     assert Speech.objects.count() == sum(outcome.created for outcome in outcomes) >= 5
 
 
-def read_or_die(document: Document):
-    """Reading kills the worker process that reads the file named 死; in the importing process it reads."""
-    if document.name == "死.txt" and multiprocessing.parent_process() is not None:
-        os._exit(1)
-    return read_speeches(document)
-
-
 def test_a_worker_killed_mid_batch_loses_no_file():
     documents = [Document(path.name, path.read_bytes()) for path in CITY[:3]]
     documents.insert(1, Document("死.txt", CITY[3].read_bytes()))
     read = list(read_ahead(documents, processes=2, read=read_or_die))
     assert [item.name for item, _ in read] == [document.name for document in documents]
     assert all(isinstance(speeches, list) and speeches for _, speeches in read)
+
+
+_IMPORTER = """
+import sys
+from speeches.parsing.pool import Document, read_ahead
+from tests.importing.readers import read_slowly
+if __name__ == "__main__":
+    for _ in read_ahead([Document(str(i), sys.argv[1].encode()) for i in range(4)], processes=2, read=read_slowly):
+        pass
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child of this test's process would linger as a zombie; the readers are not its children.
+    return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+
+
+def test_an_importer_killed_mid_batch_leaves_no_reader_running(tmp_path):
+    pids = tmp_path / "pids"
+    script = tmp_path / "importer.py"
+    script.write_text(_IMPORTER)
+    root = Path(__file__).resolve().parents[2]
+    importer = subprocess.Popen(
+        [sys.executable, str(script), str(pids)], cwd=root, env={**os.environ, "PYTHONPATH": str(root)}
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(pids.read_text().split() if pids.exists() else []) < 2:
+        time.sleep(0.1)
+    readers = [int(pid) for pid in pids.read_text().split()]
+    assert len(readers) == 2
+    importer.send_signal(signal.SIGKILL)
+    importer.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(pid) for pid in readers):
+        time.sleep(0.1)
+    assert not [pid for pid in readers if _alive(pid)]
