@@ -309,9 +309,9 @@ class SpeechAdmin(admin.ModelAdmin):
                 request, form, stage="upload", limit_errors=[f"预览中断，未导入任何内容：{job.error}。请重新上传。"]
             )
         if not job.finished:
-            return self.render_import(
-                request, form, stage="previewing", job=job, token=pending.token, refresh=PREVIEW_REFRESH_SECONDS
-            )
+            # Staff may stop the reloading (WCAG 2.2.1): ?refresh=off, then reload by hand.
+            refresh = None if request.GET.get("refresh") == "off" else PREVIEW_REFRESH_SECONDS
+            return self.render_import(request, form, stage="previewing", job=job, token=pending.token, refresh=refresh)
         files = preview_files(job.report()["files"], pending.manifest)
         if any(not speech["duplicate"] for file in files for speech in file["speeches"]):
             return self.render_import(request, form, stage="preview", files=files, token=pending.token)

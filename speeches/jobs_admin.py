@@ -89,7 +89,9 @@ class ImportJobAdmin(admin.ModelAdmin):
             "job": job,
             "files": files,
             "total": len(files),
-            "refresh": None if job.finished else REFRESH_SECONDS,
+            # Staff may stop the reloading (WCAG 2.2.1): ?refresh=off, then reload by hand.
+            "refresh": None if job.finished or request.GET.get("refresh") == "off" else REFRESH_SECONDS,
+            "stopped": not job.finished and request.GET.get("refresh") == "off",
         }
         return TemplateResponse(request, self.progress_template, context)
 

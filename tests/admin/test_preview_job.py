@@ -140,3 +140,15 @@ def test_an_odd_token_is_no_error(importer_client):
     for token in ("x", "../../etc", "a" * 32, "%00"):
         response = importer_client.get(f"{IMPORT_URL}preview/{token}/")
         assert response.status_code in (302, 404)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_can_stop_the_reloading_of_a_preview_and_of_a_job(importer_client, job_queue):
+    url = preview_url(importer_client.post(IMPORT_URL, {"files": uploads()}))
+    assert 'href="?refresh=off"' in importer_client.get(url).content.decode()
+    stopped = importer_client.get(url + "?refresh=off").content.decode()
+    assert 'http-equiv="refresh"' not in stopped and "自动刷新已停止" in stopped
+    job = ImportJob.objects.get()
+    assert 'http-equiv="refresh"' in importer_client.get(job.get_absolute_url()).content.decode()
+    stopped = importer_client.get(job.get_absolute_url() + "?refresh=off").content.decode()
+    assert 'http-equiv="refresh"' not in stopped and "自动刷新已停止" in stopped

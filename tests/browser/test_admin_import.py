@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
 from playwright.sync_api import expect
 
 from speeches.admin import PendingImport
@@ -27,6 +28,17 @@ SPEECH = """在全市招商引资工作会议上的讲话
 （一）优化营商环境
 
 要深化“放管服”改革，2024年底前实现企业开办全程网上办理。
+"""
+
+FARMING = """在全市春季农业生产工作会议上的讲话
+
+一、稳定粮食播种面积
+
+全年粮食播种面积稳定在500万亩以上，新建高标准农田20万亩。
+
+二、抓好春耕备耕
+
+4月底前完成春播，各县（市、区）要落实种子、化肥储备。
 """
 
 
@@ -120,3 +132,46 @@ def test_staff_without_the_import_permission_get_a_page_in_chinese(page, site, a
     # The browser notes the refusal itself (a 403) on its console; nothing else may be there.
     page.problems[:] = [problem for problem in page.problems if "status of 403" not in problem]
     accessible(page, axe)
+
+
+def test_a_big_upload_is_previewed_by_a_worker_while_the_page_follows_it(
+    page, site, axe, settings, job_queue, django_user_model, pending_root, tmp_path
+):
+    settings.SPEECHES_PREVIEW_JOB_FILES = 1
+    files = [tmp_path / "investment.txt", tmp_path / "farming.txt"]
+    files[0].write_text(SPEECH, encoding="utf-8")
+    files[1].write_text(FARMING, encoding="utf-8")
+    log_in(page, django_user_model, "importer", ("add_speech", "view_speech"), "/admin/speeches/speech/import/")
+    page.get_by_label("文件").set_input_files(files)
+    page.get_by_role("button", name="预览").click()
+
+    # The page answers before any file is read, and reloads itself (no script) while it waits.
+    expect(page.get_by_role("heading", name="正在预览")).to_be_visible()
+    expect(page.locator("progress")).to_have_attribute("max", "2")
+    expect(page.locator(".import-preview-done")).to_have_text("0")
+    assert page.locator('meta[http-equiv="refresh"]').count() == 1
+    assert page.get_by_role("button", name="确认导入").count() == 0
+    # axe counts any timed reload as a problem (WCAG 2.2.1) unless staff can turn it off: they can.
+    assert page.problems == []
+    assert [problem["id"] for problem in axe()] == ["meta-refresh"]
+    page.problems.clear()
+    preview_page = page.url
+    page.get_by_role("link", name="停止自动刷新").click()
+    expect(page.get_by_text("自动刷新已停止")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    accessible(page, axe)
+    # The in-memory test database is shared with the live server: the worker runs while no page loads.
+    page.goto("about:blank")
+    call_command("run_jobs", "--until-empty", verbosity=0)
+
+    page.goto(preview_page)
+    expect(page.get_by_role("heading", name="预览", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="在全市春季农业生产工作会议上的讲话")).to_be_visible()
+    assert page.locator('meta[http-equiv="refresh"]').count() == 0
+    accessible(page, axe)
+    assert not Speech.objects.exists()
+    page.get_by_role("button", name="确认导入").click()
+    expect(page).to_have_url(re.compile(r"/admin/speeches/importjob/\d+/progress/$"))
+    page.goto("about:blank")
+    call_command("run_jobs", "--until-empty", verbosity=0)
+    assert Speech.objects.count() == 2
