@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Subquery
 
+from .anchors import Outline, outlines
 from .models import Region, Section, Speech
 from .models.reuse import PassageFingerprint, SignatureBand, SimilarSpeech, SpeechSignature
 from .parsing import ParsedSpeech, walk_sections
@@ -174,7 +175,8 @@ def anchor(section_id: int, paragraph: int) -> str:
 @dataclass
 class Elsewhere:
     speech: Speech
-    anchor: str
+    anchor: str  # p-<section id>-<line>, as the fingerprints name the paragraph
+    cite: str = ""  # the same paragraph's stable anchor on that speech's page (s2.3-p4)
 
     @property
     def url(self) -> str:
@@ -183,11 +185,12 @@ class Elsewhere:
 
 @dataclass
 class Passage:
-    anchor: str
+    anchor: str  # p-<section id>-<line>, as the fingerprints name the paragraph
     text: str
     others: list[Elsewhere] = field(default_factory=list)  # oldest first: the likely source first
     common: bool = False
     speech_count: int = 0  # common language: in how many speeches its clauses stand
+    cite: str = ""  # its stable anchor on the page (s2.3-p4), what the API gives
 
 
 def _chunks(values: list, size: int = 2000) -> Iterable[list]:
@@ -257,13 +260,22 @@ def speech_passages(speech: Speech, sections: list[Section]) -> list[Passage]:
     found = _found_passages([speech.pk]).get(speech.pk, [])
     others = _speeches(place.speech for item in found for place in item.others)
     lines = {section.pk: section.text.split("\n") for section in sections}
+    own, elsewhere_outlines = Outline(sections), outlines(others) if others else {}
+
+    def cite(outline: Outline | None, section_id: int, line: int) -> str:
+        return (outline.paragraph(section_id, line) if outline else None) or anchor(section_id, line)
+
     passages = []
     for item in found:
         paragraphs = lines.get(item.section)
         if paragraphs is None or not 0 < item.paragraph <= len(paragraphs):
             continue  # the section changed since: the next index brings it back in step
         elsewhere = [
-            Elsewhere(others[place.speech], anchor(place.section, place.paragraph))
+            Elsewhere(
+                others[place.speech],
+                anchor(place.section, place.paragraph),
+                cite(elsewhere_outlines.get(place.speech), place.section, place.paragraph),
+            )
             for place in item.others
             if place.speech in others
         ]
@@ -275,6 +287,7 @@ def speech_passages(speech: Speech, sections: list[Section]) -> list[Passage]:
                 elsewhere,
                 common=item.common,
                 speech_count=item.speech_count,
+                cite=cite(own, item.section, item.paragraph),
             )
         )
     order = {section.pk: position for position, section in enumerate(sections)}

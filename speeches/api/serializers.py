@@ -276,18 +276,20 @@ class SimilarSpeechSerializer(serializers.Serializer):
 
 class PassageElsewhereSerializer(serializers.Serializer):
     speech_id = serializers.IntegerField(source="speech.pk")
-    anchor = serializers.CharField(help_text="那篇讲话页面上这一段的 id")
+    anchor = serializers.CharField(source="cite", help_text="那篇讲话页面上这一段的 id（按大纲位置，如 s2.3-p4）")
     year = serializers.IntegerField(source="speech.year", allow_null=True)
 
 
 class SharedPassageSerializer(serializers.Serializer):
-    anchor = serializers.CharField(help_text="讲话页面上这一段的 id（p-章节id-段号）")
+    anchor = serializers.CharField(
+        source="cite", help_text="讲话页面上这一段的 id（按大纲位置，如 s2.3-p4：二、（三）的第四段；重新抽取后不变）"
+    )
     text = serializers.CharField()
     others = PassageElsewhereSerializer(many=True, help_text="也有这一段的讲话，最早的在前")
 
 
 class CommonPassageSerializer(serializers.Serializer):
-    anchor = serializers.CharField()
+    anchor = serializers.CharField(source="cite")
     text = serializers.CharField()
     speech_count = serializers.IntegerField(help_text="有这些表述的讲话篇数")
 

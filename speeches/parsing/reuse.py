@@ -24,8 +24,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 # --- the words a comparison reads --------------------------------------------------------------
 
@@ -64,8 +66,8 @@ SIMILAR = 0.5
 
 # A polynomial rolling hash of SHINGLE code points in uint64 (wrapping); its high 32 bits after a
 # multiplication are well mixed, so sampling on the top bits keeps an even share of shingles.
-_BASE = np.uint64(0x100000001B3)
-_MIX = np.uint64(0x9E3779B97F4A7C15)
+_BASE = 0x100000001B3
+_MIX = 0x9E3779B97F4A7C15
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,17 @@ class Signature:
     shingles: int  # distinct shingles: how containment is told from Jaccard
 
     def values(self) -> np.ndarray:
+        import numpy as np
+
         return np.frombuffer(self.hashvalues, dtype="<u4")
 
 
 def shingle_hashes(text: str) -> np.ndarray:
     """The distinct 32-bit hashes of the text's kept shingles (the text as `comparable` reads it)."""
+    # numpy (and datasketch below) load on the first signature, not with the models: a process that
+    # never compares texts (a web request, a command that queues an import) starts sooner.
+    import numpy as np
+
     words = comparable(text)
     if len(words) < SHINGLE:
         return np.zeros(0, dtype=np.uint32)
@@ -87,8 +95,8 @@ def shingle_hashes(text: str) -> np.ndarray:
     hashes = np.zeros(count, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for offset in range(SHINGLE):
-            hashes = hashes * _BASE + codes[offset : offset + count]
-        mixed = ((hashes * _MIX) >> np.uint64(32)).astype(np.uint32)
+            hashes = hashes * np.uint64(_BASE) + codes[offset : offset + count]
+        mixed = ((hashes * np.uint64(_MIX)) >> np.uint64(32)).astype(np.uint32)
     return np.unique(mixed[mixed < np.uint32(2**32 // SAMPLE)])
 
 
@@ -136,6 +144,8 @@ def similarity(first: Signature, second: Signature) -> float:
     common are J × (a + b) / (1 + J). A text less than half as long as the other counts as half of
     it: a passage is not the speech, and a short text's share would rest on a handful of matches.
     """
+    import numpy as np
+
     jaccard = float(np.count_nonzero(first.values() == second.values())) / PERMUTATIONS
     common = jaccard * (first.shingles + second.shingles) / (1 + jaccard)
     shorter, longer = sorted((first.shingles, second.shingles))

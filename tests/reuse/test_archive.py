@@ -81,7 +81,7 @@ def test_a_failed_import_leaves_no_reuse_rows(imported, monkeypatch):
 
 
 def anchors_of(html: str) -> set[str]:
-    return set(re.findall(r'<p id="(p-\d+-\d+)"', html))
+    return set(re.findall(r'<p id="(s[\d.]+-p\d+)"', html))
 
 
 def test_a_borrowed_paragraph_is_marked_and_linked_to_where_it_stands_first(imported, client):
@@ -90,7 +90,7 @@ def test_a_borrowed_paragraph_is_marked_and_linked_to_where_it_stands_first(impo
     page = client.get(borrower.get_absolute_url()).content.decode()
     assert page.count('class="shared-passage"') == 2
     assert "另见 1 篇" in page
-    links = re.findall(rf'href="/speeches/{source.pk}/#(p-\d+-\d+)"', page)
+    links = re.findall(rf'href="/speeches/{source.pk}/#(s[\d.]+-p\d+)"', page)
     assert len(links) == 2
     source_page = client.get(source.get_absolute_url()).content.decode()
     assert set(links) <= anchors_of(source_page)  # each link lands on the very paragraph
