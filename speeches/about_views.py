@@ -9,7 +9,8 @@ from django.db.models import Count, Max, Min, Q
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from .models import Commitment, Region, Speech, Target, Topic
+from .models import Commitment, Region, Speech, Target
+from .views import topic_counts
 
 
 def _choice_counts(field: str, choices) -> list[dict]:
@@ -65,13 +66,10 @@ def _places() -> list[dict]:
 
 @require_safe
 def sitemap_page(request):
-    topics = (
-        Topic.objects.annotate(speech_count=Count("speeches", distinct=True))
-        .filter(speech_count__gt=0)
-        .order_by("position", "slug")
-    )
+    # Counted as the topic pages count them: a speech tagged with the topic or holding a commitment on it.
+    topics = [topic for topic in topic_counts() if topic.speech_count]
     years = (
         Speech.objects.exclude(year=None).order_by().values("year").annotate(speech_count=Count("pk")).order_by("-year")
     )
-    context = {"places": _places(), "topics": list(topics), "years": list(years)}
+    context = {"places": _places(), "topics": topics, "years": list(years)}
     return render(request, "sitemap.html", context)
