@@ -152,3 +152,15 @@ def test_staff_can_stop_the_reloading_of_a_preview_and_of_a_job(importer_client,
     assert 'http-equiv="refresh"' in importer_client.get(job.get_absolute_url()).content.decode()
     stopped = importer_client.get(job.get_absolute_url() + "?refresh=off").content.decode()
     assert 'http-equiv="refresh"' not in stopped and "自动刷新已停止" in stopped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_preview_whose_worker_failed_says_so_and_offers_the_form_again(importer_client, job_queue, settings):
+    url = preview_url(importer_client.post(IMPORT_URL, {"files": uploads()}))
+    ImportJob.objects.update(state=ImportJob.State.FAILED, error="OSError: disk full")
+    response = importer_client.get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "预览中断，未导入任何内容：OSError: disk full" in page and 'type="file"' in page
+    assert not ImportJob.objects.exists() and not any(settings.SPEECHES_PREVIEW_DIR.iterdir())
+    assert not Speech.objects.exists()
