@@ -61,6 +61,22 @@ def test_web_page_chrome_is_dropped_and_the_speech_kept():
     assert texts(raw) == ["2026年某省政府工作报告", "各位代表：", "现在，我代表省人民政府，向大会报告工作。"]
 
 
+def test_where_the_page_stood_in_its_site_is_dropped_but_prose_naming_the_home_page_kept():
+    raw = "\n".join(
+        [
+            "您的位置：首页 > 政府信息公开 > 政府工作报告",
+            "当前位置：首页>要闻动态",
+            "首页>政府信息公开>规划计划",
+            "首页 » 新闻中心 » 正文",
+            "时间：2026-02-10",
+            "政府工作报告",
+            "各位代表：",
+            "首页改版后，政务服务网上办理率达到95%。",
+        ]
+    )
+    assert texts(raw) == ["政府工作报告", "各位代表：", "首页改版后，政务服务网上办理率达到95%。"]
+
+
 def test_one_line_speech_is_cut_into_paragraphs_at_ideographic_indents():
     body = "第一段讲的是文化传承，内容很长。" * 10
     raw = f"在座谈会上的讲话（2023年6月2日）某某\u3000\u3000{body}\u3000\u3000{body}"
