@@ -57,20 +57,33 @@ def read_speeches(document: Document) -> Read:
         return error
 
 
+_END = object()
+# Bytes of text that take about as long to read as starting the workers does (a second).
+WORTH_A_POOL = 300_000
+# Documents looked at before deciding: a batch of this many is worth the workers whatever their size.
+_PEEK = 8
+
+
 def read_ahead(
     items: Iterable[object], *, processes: int, read: Callable[[Document], Read] = read_speeches
 ) -> Iterator[tuple[object, Read | None]]:
     """Each item with what was read from it (None for an item that is not a Document), in order.
 
-    With `processes` below 2, or fewer than two documents to read, everything is read here. At
-    most two documents per process are read ahead, so a large batch is never all in memory.
+    With `processes` below 2, or a small batch (under WORTH_A_POOL bytes in fewer than eight
+    documents), everything is read here. At most two documents per process (eight at the start) are
+    read ahead, so a large batch is never all in memory.
     `read` must be a module-level function: the workers import it by name."""
     items = iter(items)
     window: deque[object] = deque()
-    ahead = 2 * max(processes, 1)
-    while len(window) < ahead and (item := next(items, _END)) is not _END:
+    held = documents = 0
+    while (len(window) < 2 * processes or held < WORTH_A_POOL) and len(window) < _PEEK:
+        if (item := next(items, _END)) is _END:
+            break
         window.append(item)
-    if processes < 2 or sum(isinstance(item, Document) for item in window) < 2:
+        if isinstance(item, Document):
+            held, documents = held + len(item.data), documents + 1
+    # Starting the workers costs about a second: a small batch is read sooner here.
+    if processes < 2 or documents < 2 or (held < WORTH_A_POOL and documents < _PEEK):
         for item in chain(window, items):
             yield item, read(item) if isinstance(item, Document) else None
         return
@@ -98,9 +111,6 @@ def read_ahead(
     finally:
         # An import stopped early (a caller that breaks off) does not wait for files it will not write.
         executor.shutdown(cancel_futures=True)
-
-
-_END = object()
 
 
 def _end_with_parent() -> None:

@@ -13,11 +13,19 @@ import pytest
 
 from speeches.importing import ImportOptions, import_paths, import_upload, outcome_report
 from speeches.models import Speech
+from speeches.parsing import pool
 from speeches.parsing.pool import Document, read_ahead
 from tests.corpus import CITY, CORPUS, SEED
 from tests.importing.readers import read_or_die
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def workers_for_any_batch(monkeypatch):
+    """These batches are small: the workers start for them as they do for a large one."""
+    monkeypatch.setattr(pool, "WORTH_A_POOL", 0)
+
 
 BATCH = [SEED, *CITY[:6], *sorted((CORPUS / "docx").glob("*.docx"))[:1]]
 
@@ -62,9 +70,11 @@ def test_a_worker_killed_mid_batch_loses_no_file():
 
 _IMPORTER = """
 import sys
+from speeches.parsing import pool
 from speeches.parsing.pool import Document, read_ahead
 from tests.importing.readers import read_slowly
 if __name__ == "__main__":
+    pool.WORTH_A_POOL = 0
     for _ in read_ahead([Document(str(i), sys.argv[1].encode()) for i in range(4)], processes=2, read=read_slowly):
         pass
 """
@@ -98,3 +108,14 @@ def test_an_importer_killed_mid_batch_leaves_no_reader_running(tmp_path):
     while time.monotonic() < deadline and any(_alive(pid) for pid in readers):
         time.sleep(0.1)
     assert not [pid for pid in readers if _alive(pid)]
+
+
+def test_a_small_batch_is_read_without_starting_workers(monkeypatch):
+    monkeypatch.undo()  # the real threshold
+    documents = [Document(path.name, path.read_bytes()) for path in CITY[:3]]
+    assert sum(len(document.data) for document in documents) < pool.WORTH_A_POOL
+    # read_or_die kills a worker that reads 死.txt: read here, it reads.
+    documents.append(Document("死.txt", CITY[3].read_bytes()))
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", None)  # starting workers would fail
+    read = list(read_ahead(documents, processes=2, read=read_or_die))
+    assert all(isinstance(speeches, list) and speeches for _, speeches in read)
