@@ -51,7 +51,8 @@ def test_home_has_search_counts_latest_ways_in_and_charts(client, three_places):
         response.content.decode(),
     )
     assertInHTML(f'<a href="/cities/{SHANGQIU}/">商丘市 <span class="count">1</span></a>', response.content.decode())
-    assertInHTML('<a href="/topics/industry/">产业与工业 <span class="count">2</span></a>', response.content.decode())
+    # A speech counts under a topic it is tagged with or holds a commitment on: 商丘's 招商 pledges are industry's.
+    assertInHTML('<a href="/topics/industry/">产业与工业 <span class="count">3</span></a>', response.content.decode())
     assertInHTML('<a href="/years/2024/">2024年 <span class="count">1</span></a>', response.content.decode())
     # Charts: commitments per year (3 in each) and per topic (per speech: 2 economy, 1 industry).
     html = response.content.decode()
@@ -254,15 +255,18 @@ def test_province_page_lists_its_cities(client, three_places):
 
 def test_topic_pages(client, three_places):
     html = get(client, "/topics/").content.decode()
-    assertInHTML('<li><a href="/topics/economy/">经济发展</a> <span class="meta">讲话 2 篇</span></li>', html)
-    assertInHTML('<li><a href="/topics/health/">医疗卫生</a> <span class="meta">讲话 0 篇</span></li>', html)
+    assertInHTML(
+        '<li><a href="/topics/economy/">经济发展</a> <span class="meta">讲话 3 篇，承诺 4 条</span></li>', html
+    )
+    assertInHTML('<li><a href="/topics/health/">医疗卫生</a> <span class="meta">讲话 0 篇，承诺 0 条</span></li>', html)
     # In the taxonomy's order, on every database.
     listed = re.findall(r'<li><a href="/topics/([a-z-]+)/">', html)
     assert listed == list(Topic.objects.order_by("position").values_list("slug", flat=True))
     response = get(client, "/topics/industry/")
     assertInHTML("<h1>产业与工业</h1>", response.content.decode())
-    assert titles(response) == ["江苏省政府工作报告", "洛阳市制造业大会讲话"]
-    assertContains(response, "讲话 2 篇，承诺 2 条。")
+    # The speeches with most commitments on the topic first; counted the same way as the list.
+    assert titles(response) == ["洛阳市制造业大会讲话", "商丘市招商大会讲话", "江苏省政府工作报告"]
+    assertContains(response, "讲话 3 篇，承诺 2 条。")
     assert re.search(r'<a href="/years/2025/">2025年</a></span>\s*<svg', response.content.decode())
 
 
