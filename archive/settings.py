@@ -268,9 +268,10 @@ STORAGES = {
 
 # Imports: one file may not exceed this many bytes (a zip's members count one by one).
 SPEECHES_MAX_FILE_BYTES = int(os.environ.get("SPEECHES_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
-# Processes that read the next files of a batch while the current one is written
-# (speeches/parsing/pool.py): one per core, at most four; 1 reads every file in the importing process.
-SPEECHES_IMPORT_PROCESSES = env_int("SPEECHES_IMPORT_PROCESSES", min(4, os.cpu_count() or 1))
+# Processes that read the next files of a batch while the importing one writes the current file
+# (speeches/parsing/pool.py): one per core beside the importing process, at most four; 0 reads
+# every file in the importing process.
+SPEECHES_IMPORT_READERS = env_int("SPEECHES_IMPORT_READERS", min(4, (os.cpu_count() or 1) - 1))
 # The most files one admin upload may hold; the import page counts them as they arrive
 # (speeches.admin.UploadLimits) and says so on the form past it.
 SPEECHES_MAX_UPLOAD_FILES = env_int("SPEECHES_MAX_UPLOAD_FILES", 50)

@@ -6,9 +6,9 @@ Runs against a throw-away SQLite database (or DATABASE_URL if set), with the pro
 settings (DJANGO_DEBUG=0: no query log kept). Both timings start with jieba's dictionary
 already loaded; the import time covers decoding, parsing, extraction and writing rows.
 
-The import reads the next files in SPEECHES_IMPORT_PROCESSES worker processes while it writes
-(speeches/parsing/pool.py; one per core by default): run with SPEECHES_IMPORT_PROCESSES=1 for
-the import read and written in one process. jieba alone runs in one process either way. The
+The import reads the next files in SPEECHES_IMPORT_READERS processes while it writes
+(speeches/parsing/pool.py; one per core beside the importing process by default): run with
+SPEECHES_IMPORT_READERS=0 for the import read and written in one process. jieba alone runs in one process either way. The
 first run also starts the workers' server (about a second); the best run counts.
 """
 
@@ -79,7 +79,7 @@ def main() -> int:
     from django.conf import settings
 
     result = {
-        "processes": settings.SPEECHES_IMPORT_PROCESSES,
+        "readers": settings.SPEECHES_IMPORT_READERS,
         "files": len(files),
         "characters": sum(len(t) for t in texts),
         "speeches": Speech.objects.count(),

@@ -114,7 +114,7 @@ def import_file(name: str, data: bytes, options: ImportOptions) -> FileOutcome:
 def _import_documents(items: Iterable[FileOutcome | Document], options: ImportOptions) -> Iterator[FileOutcome]:
     """Write each document in order while the next ones are read in other processes (parsing/pool.py);
     a FileOutcome in `items` is a file refused before reading, passed on as it is."""
-    for item, read in read_ahead(items, processes=settings.SPEECHES_IMPORT_PROCESSES):
+    for item, read in read_ahead(items, readers=settings.SPEECHES_IMPORT_READERS):
         yield item if isinstance(item, FileOutcome) else _write(item.name, read, options)
 
 

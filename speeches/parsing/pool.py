@@ -5,7 +5,7 @@ is plain computation on plain data and takes about half of an import's time, so 
 next files are read in worker processes while the caller writes the current one: a batch of files
 takes about as long as writing it, not reading plus writing.
 
-    for item, read in read_ahead(items, processes=2):
+    for item, read in read_ahead(items, readers=1):
         ...  # item: a Document (read: its speeches, or the UnreadableFile) or anything else (read: None)
 
 Results come back in the order of `items`, so a batch imports in the same order as one read file
@@ -65,29 +65,30 @@ _PEEK = 8
 
 
 def read_ahead(
-    items: Iterable[object], *, processes: int, read: Callable[[Document], Read] = read_speeches
+    items: Iterable[object], *, readers: int, read: Callable[[Document], Read] = read_speeches
 ) -> Iterator[tuple[object, Read | None]]:
     """Each item with what was read from it (None for an item that is not a Document), in order.
 
-    With `processes` below 2, or a small batch (under WORTH_A_POOL bytes in fewer than eight
-    documents), everything is read here. At most two documents per process (eight at the start) are
-    read ahead, so a large batch is never all in memory.
+    `readers` processes read beside this one, which writes meanwhile. With none, or for a small
+    batch (under WORTH_A_POOL bytes in fewer than eight documents), everything is read here. At most
+    two documents per reader (eight at the start) are read ahead, so a large batch is never all in
+    memory.
     `read` must be a module-level function: the workers import it by name."""
     items = iter(items)
     window: deque[object] = deque()
     held = documents = 0
-    while (len(window) < 2 * processes or held < WORTH_A_POOL) and len(window) < _PEEK:
+    while (len(window) < 2 * readers or held < WORTH_A_POOL) and len(window) < _PEEK:
         if (item := next(items, _END)) is _END:
             break
         window.append(item)
         if isinstance(item, Document):
             held, documents = held + len(item.data), documents + 1
     # Starting the workers costs about a second: a small batch is read sooner here.
-    if processes < 2 or documents < 2 or (held < WORTH_A_POOL and documents < _PEEK):
+    if readers < 1 or documents < 2 or (held < WORTH_A_POOL and documents < _PEEK):
         for item in chain(window, items):
             yield item, read(item) if isinstance(item, Document) else None
         return
-    executor = ProcessPoolExecutor(max_workers=processes, mp_context=_context(), initializer=_end_with_parent)
+    executor = ProcessPoolExecutor(max_workers=readers, mp_context=_context(), initializer=_end_with_parent)
     try:
         pending: deque[tuple[object, Future | None]] = deque(
             (item, executor.submit(read, item) if isinstance(item, Document) else None) for item in window

@@ -30,8 +30,8 @@ def workers_for_any_batch(monkeypatch):
 BATCH = [SEED, *CITY[:6], *sorted((CORPUS / "docx").glob("*.docx"))[:1]]
 
 
-def _report(paths, settings, processes):
-    settings.SPEECHES_IMPORT_PROCESSES = processes
+def _report(paths, settings, readers):
+    settings.SPEECHES_IMPORT_READERS = readers
     return outcome_report(import_paths(paths, ImportOptions(dry_run=True)))
 
 
@@ -39,8 +39,8 @@ def test_a_batch_read_in_workers_reports_what_one_read_here_does(tmp_path, setti
     bad = tmp_path / "空文件.txt"
     bad.write_bytes(b"")
     paths = [BATCH[0], bad, *BATCH[1:], tmp_path / "不存在.txt"]
-    here = _report(paths, settings, processes=1)
-    in_workers = _report(paths, settings, processes=2)
+    here = _report(paths, settings, readers=0)
+    in_workers = _report(paths, settings, readers=2)
     assert in_workers == here
     # In the order given, the bad files where they stood and with their message.
     assert [file["path"] for file in in_workers["files"]] == [str(path) for path in paths]
@@ -53,7 +53,7 @@ def test_a_zip_of_many_files_imports_the_same_with_workers(settings):
     with zipfile.ZipFile(buffer, "w") as archive:
         for path in CITY[:5]:
             archive.writestr(path.name, path.read_bytes())
-    settings.SPEECHES_IMPORT_PROCESSES = 2
+    settings.SPEECHES_IMPORT_READERS = 2
     outcomes = import_upload("2024年城市报告.zip", buffer.getvalue(), ImportOptions())
     assert [outcome.error for outcome in outcomes] == [None] * 5
     assert [outcome.path for outcome in outcomes] == [f"2024年城市报告.zip/{path.name}" for path in CITY[:5]]
@@ -63,7 +63,7 @@ def test_a_zip_of_many_files_imports_the_same_with_workers(settings):
 def test_a_worker_killed_mid_batch_loses_no_file():
     documents = [Document(path.name, path.read_bytes()) for path in CITY[:3]]
     documents.insert(1, Document("死.txt", CITY[3].read_bytes()))
-    read = list(read_ahead(documents, processes=2, read=read_or_die))
+    read = list(read_ahead(documents, readers=2, read=read_or_die))
     assert [item.name for item, _ in read] == [document.name for document in documents]
     assert all(isinstance(speeches, list) and speeches for _, speeches in read)
 
@@ -75,7 +75,7 @@ from speeches.parsing.pool import Document, read_ahead
 from tests.importing.readers import read_slowly
 if __name__ == "__main__":
     pool.WORTH_A_POOL = 0
-    for _ in read_ahead([Document(str(i), sys.argv[1].encode()) for i in range(4)], processes=2, read=read_slowly):
+    for _ in read_ahead([Document(str(i), sys.argv[1].encode()) for i in range(4)], readers=2, read=read_slowly):
         pass
 """
 
@@ -117,5 +117,5 @@ def test_a_small_batch_is_read_without_starting_workers(monkeypatch):
     # read_or_die kills a worker that reads 死.txt: read here, it reads.
     documents.append(Document("死.txt", CITY[3].read_bytes()))
     monkeypatch.setattr(pool, "ProcessPoolExecutor", None)  # starting workers would fail
-    read = list(read_ahead(documents, processes=2, read=read_or_die))
+    read = list(read_ahead(documents, readers=2, read=read_or_die))
     assert all(isinstance(speeches, list) and speeches for _, speeches in read)
