@@ -14,7 +14,7 @@ import pytest
 from speeches.importing import ImportOptions, import_paths, import_upload, outcome_report
 from speeches.models import Speech
 from speeches.parsing import pool
-from speeches.parsing.pool import Document, read_ahead
+from speeches.parsing.pool import Document, read_ahead, read_speeches
 from tests.corpus import CITY, CORPUS, SEED
 from tests.importing.readers import read_or_die
 
@@ -71,7 +71,7 @@ def test_a_worker_killed_mid_batch_loses_no_file():
 _IMPORTER = """
 import sys
 from speeches.parsing import pool
-from speeches.parsing.pool import Document, read_ahead
+from speeches.parsing.pool import Document, read_ahead, read_speeches
 from tests.importing.readers import read_slowly
 if __name__ == "__main__":
     pool.WORTH_A_POOL = 0
@@ -119,3 +119,12 @@ def test_a_small_batch_is_read_without_starting_workers(monkeypatch):
     monkeypatch.setattr(pool, "ProcessPoolExecutor", None)  # starting workers would fail
     read = list(read_ahead(documents, readers=2, read=read_or_die))
     assert all(isinstance(speeches, list) and speeches for _, speeches in read)
+
+
+@pytest.mark.parametrize("text", ["一、总体要求\n要确保完成700亿元以上投资。", "控制符\x1f也在文中\n要确保完成任务。"])
+def test_a_speech_read_in_another_process_comes_back_the_same(text):
+    import pickle
+
+    [speech] = read_speeches(Document("示例.txt", text.encode()))
+    again = pickle.loads(pickle.dumps(speech))
+    assert again == speech and again.words == speech.words and "".join(again.words) == again.text
