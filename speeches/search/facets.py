@@ -55,6 +55,20 @@ _MATCHES = (
 )
 
 
+def _match_rows(results: QuerySet) -> tuple[str, list, bool]:
+    """SQL for the matches with the columns the facets group by, its parameters, and whether it
+    reads every match of a PostgreSQL search (then run through every_match, planned for that)."""
+    from .postgres_counts import facet_rows
+
+    # PostgreSQL: the index's match selects the columns itself, each match read once rather than
+    # found by id and read again.
+    rows = facet_rows(results)
+    if rows is not None:
+        return rows.sql, list(rows.params), True
+    ids, params = _match_ids(results)
+    return _MATCHES.format(ids=ids), list(params), False
+
+
 def _match_ids(results: QuerySet) -> tuple[str, list]:
     """SQL for the ids of the search's matches: from the index alone where it can say."""
     plan = getattr(results, "_index_plan", None)
@@ -71,8 +85,8 @@ def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> list[Face
     chosen = {
         name: value for name, value in filters.form.cleaned_data.items() if name in _KEEPS and value not in (None, "")
     }
-    ids, params = _match_ids(results)
-    parts, values = [], list(params)
+    matches, params, every = _match_rows(results)
+    parts, values = [], params
     for spec in filters.facet_specs:
         keeps = [
             (_KEEPS_NONE[name], None) if value == NONE and name in _KEEPS_NONE else (_KEEPS[name], value)
@@ -98,11 +112,17 @@ def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> list[Face
             )
         for sql, value in keeps:
             values.extend([value] * sql.count("%s"))
-    sql = f"WITH m AS MATERIALIZED ({_MATCHES.format(ids=ids)}) " + " UNION ALL ".join(parts)
+    sql = f"WITH m AS MATERIALIZED ({matches}) " + " UNION ALL ".join(parts)
     counts: dict[str, dict] = {spec.param: {} for spec in filters.facet_specs}
     with connections[results.db].cursor() as cursor:
-        cursor.execute(sql, values)
-        for param, value, label, order, count in cursor.fetchall():
+        if every:
+            from .postgres_ranking import every_match
+
+            rows = every_match(cursor, sql, values)
+        else:
+            cursor.execute(sql, values)
+            rows = cursor.fetchall()
+        for param, value, label, order, count in rows:
             counts[param][value] = (label, order, count)
     return [_facet(spec, counts[spec.param], str(filters.data.get(spec.param, ""))) for spec in filters.facet_specs]
 
