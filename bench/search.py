@@ -122,6 +122,26 @@ def configure(backend: str, scratch: Path, fresh: bool, name: str = "bench.sqlit
     call_command("migrate", verbosity=0)
 
 
+def _write_speeches(places) -> list:
+    """One speech row for each (city, year) of the synthetic archive, its texts a placeholder."""
+    from speeches.models import Speech
+
+    speeches = [
+        Speech(
+            title=f"示例讲话{number}",
+            city=city,
+            province_id=city.parent_id,
+            year=year,
+            text="示例",
+            original_text="示例",
+            content_hash=f"bench-{number * COMMITMENTS_PER_SPEECH}",
+        )
+        for number, (city, year) in enumerate(places)
+    ]
+    Speech.objects.bulk_create(speeches, batch_size=BATCH)
+    return speeches
+
+
 def synthetic_archive(count: int, seed: int):
     """The synthetic speeches (city, year) and commitments (number, text, kind, strength, topic),
     the same for every engine: the archive's rows and Whoosh's documents are built from it."""
@@ -145,24 +165,12 @@ def build(count: int, seed: int, log) -> float:
     """The synthetic archive, written the way the import writes it; returns the seconds it took."""
     from django.db import connection, transaction
 
-    from speeches.models import Commitment, Speech
+    from speeches.models import Commitment
     from speeches.search import commitment_search_fields, ensure_search_index
     from speeches.search.postgres_ranking import AMOUNTS_INDEX, RANKED_INDEX
 
     places, commitments = synthetic_archive(count, seed)
-    speeches = [
-        Speech(
-            title=f"示例讲话{number}",
-            city=city,
-            province_id=city.parent_id,
-            year=year,
-            text="示例",
-            original_text="示例",
-            content_hash=f"bench-{number * COMMITMENTS_PER_SPEECH}",
-        )
-        for number, (city, year) in enumerate(places)
-    ]
-    Speech.objects.bulk_create(speeches, batch_size=BATCH)
+    speeches = _write_speeches(places)
     started = time.perf_counter()
     if connection.vendor == "postgresql":
         # The RUM index is built once over the rows, as a deployment adding it to an archive would
@@ -204,24 +212,11 @@ def copy_build(count: int, seed: int, log) -> float:
     ones build() writes; the import's bulk_create is not what is measured here, the search is."""
     from django.db import connection
 
-    from speeches.models import Speech
     from speeches.search import commitment_search_fields, ensure_search_index
     from speeches.search.postgres_ranking import AMOUNTS_INDEX, RANKED_INDEX
 
     places, commitments = synthetic_archive(count, seed)
-    speeches = [
-        Speech(
-            title=f"示例讲话{number}",
-            city=city,
-            province_id=city.parent_id,
-            year=year,
-            text="示例",
-            original_text="示例",
-            content_hash=f"bench-{number * COMMITMENTS_PER_SPEECH}",
-        )
-        for number, (city, year) in enumerate(places)
-    ]
-    Speech.objects.bulk_create(speeches, batch_size=BATCH)
+    speeches = _write_speeches(places)
     started = time.perf_counter()
     columns = (
         "speech_id, position, text, kind, strength, topic_id, responsible, deadline_text, edited,"
