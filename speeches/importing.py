@@ -10,6 +10,7 @@ kept beside it, skipped or put in its place as staff choose.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import stat
@@ -116,6 +117,33 @@ def _import_documents(items: Iterable[FileOutcome | Document], options: ImportOp
     a FileOutcome in `items` is a file refused before reading, passed on as it is."""
     for item, read in read_ahead(items, readers=settings.SPEECHES_IMPORT_READERS):
         yield item if isinstance(item, FileOutcome) else _write(item.name, read, options)
+
+
+def read_uploads(uploads: Iterable[tuple[object, str, bytes]]) -> Iterator[tuple[object, list]]:
+    """Each (key, name, data) upload with what was read from it, in order, for write_read; the next
+    uploads are read in other processes while the caller writes one (an import job: each file in a
+    transaction of its own with the mark that it is done)."""
+
+    def items() -> Iterator[tuple[object, FileOutcome] | Document]:
+        for key, name, data in uploads:
+            for item in _documents_in(name, data):
+                yield (key, item) if isinstance(item, FileOutcome) else dataclasses.replace(item, key=key)
+
+    current, entries = None, []
+    for item, read in read_ahead(items(), readers=settings.SPEECHES_IMPORT_READERS):
+        key, entry = item if isinstance(item, tuple) else (item.key, (item.name, read))
+        if entries and key != current:
+            yield current, entries
+            entries = []
+        current = key
+        entries.append(entry)
+    if entries:
+        yield current, entries
+
+
+def write_read(entries: list, options: ImportOptions) -> list[FileOutcome]:
+    """Write what read_uploads read of one upload: an outcome per document (or refused file)."""
+    return [entry if isinstance(entry, FileOutcome) else _write(*entry, options) for entry in entries]
 
 
 def _write(name: str, read: list[ParsedSpeech] | UnreadableFile, options: ImportOptions) -> FileOutcome:

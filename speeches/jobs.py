@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .importing import ImportOptions, import_upload, outcome_report
+from .importing import ImportOptions, import_upload, outcome_report, read_uploads, write_read
 from .models import Region
 from .models.jobs import ImportJob, ImportJobFile
 
@@ -91,8 +91,11 @@ def run_import_job(job_id: int) -> str:
     )
     try:
         options = _import_options(job)
-        for file_id in job.files.filter(done=False).order_by("position").values_list("pk", flat=True):
-            _import_one(file_id, options)
+        pending = list(job.files.filter(done=False).order_by("position").values_list("pk", "name"))
+        # The next files are read in other processes while one is written (importing.read_uploads).
+        uploads = ((pk, name, _content(pk)) for pk, name in pending)
+        for file_id, read in read_uploads(uploads):
+            _import_one(file_id, options, read)
             ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now())
     except Exception as error:
         # The files done stay done; what stopped the rest is told on the job's page.
@@ -104,12 +107,21 @@ def run_import_job(job_id: int) -> str:
     return ImportJob.State.DONE
 
 
-def _import_one(file_id: int, options: ImportOptions) -> None:
+def _content(file_id: int) -> bytes:
+    return bytes(ImportJobFile.objects.filter(pk=file_id).values_list("content", flat=True).first() or b"")
+
+
+def _import_one(file_id: int, options: ImportOptions, read: list | None = None) -> None:
+    """Write one file of a job, with the mark that it is done, in one transaction; `read`: what
+    read_uploads read of it (None: read it here)."""
     with transaction.atomic():
         file = ImportJobFile.objects.select_for_update().filter(pk=file_id).first()
         if file is None or file.done:  # a preview cancelled meanwhile, or another worker did this one
             return
-        report = outcome_report(import_upload(file.name, bytes(file.content), options))["files"]
+        outcomes = (
+            write_read(read, options) if read is not None else import_upload(file.name, bytes(file.content), options)
+        )
+        report = outcome_report(outcomes)["files"]
         speeches = [speech for entry in report for speech in entry["speeches"]]
         file.report = report
         file.created = sum(1 for s in speeches if s["id"] is not None and not s["duplicate"])

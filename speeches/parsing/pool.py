@@ -40,6 +40,7 @@ class Document:
     name: str
     data: bytes
     max_inflated: int = DEFAULT_MAX_INFLATED
+    key: object = None  # what the caller knows it by (an import job's file); the readers ignore it
 
 
 Read = list[ParsedSpeech] | UnreadableFile

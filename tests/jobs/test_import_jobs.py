@@ -100,14 +100,14 @@ def test_a_job_that_breaks_keeps_the_files_it_did_and_says_what_stopped_it(job_q
     for number in range(3):
         (tmp_path / f"{number}.txt").write_text(SPEECH.replace("100个", f"{100 + number}个"), encoding="utf-8")
     job = jobs.queue_import([(p.name, p.read_bytes()) for p in sorted(tmp_path.iterdir())], jobs.ImportOptions())
-    real = jobs.import_upload
+    real = jobs.write_read
 
-    def fail_on_the_third(name, data, options):
-        if name == "2.txt":
+    def fail_on_the_third(read, options):
+        if any(isinstance(entry, tuple) and entry[0] == "2.txt" for entry in read):
             raise OSError("磁盘已满")
-        return real(name, data, options)
+        return real(read, options)
 
-    monkeypatch.setattr(jobs, "import_upload", fail_on_the_third)
+    monkeypatch.setattr(jobs, "write_read", fail_on_the_third)
     run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED and "磁盘已满" in job.error
