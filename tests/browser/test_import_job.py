@@ -49,8 +49,8 @@ def test_an_upload_of_thirty_files_is_followed_on_the_job_page_until_done(
     seen = []
     import_one = jobs._import_one
 
-    def import_and_look(file_id, options):
-        import_one(file_id, options)
+    def import_and_look(file_id, options, read=None):
+        import_one(file_id, options, read)
         if not seen and jobs.ImportJobFile.objects.filter(done=True).count() == 10:
             page.goto(job_page)
             seen.append(page.locator(".import-job-summary").inner_text())
