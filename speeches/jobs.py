@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from .importing import ImportOptions, import_upload, outcome_report, read_uploads, write_read
+from .importing import ImportOptions, outcome_report, read_uploads, write_read
 from .models import Region
 from .models.jobs import ImportJob, ImportJobFile
 
@@ -108,6 +108,7 @@ def run_import_job(job_id: int) -> str:
 
 
 def _content(file_id: int) -> bytes:
+    # b"" for a file gone meanwhile (a preview cancelled): _import_one then finds no row to write.
     return bytes(ImportJobFile.objects.filter(pk=file_id).values_list("content", flat=True).first() or b"")
 
 
@@ -115,13 +116,13 @@ def _import_one(file_id: int, options: ImportOptions, read: list | None = None) 
     """Write one file of a job, with the mark that it is done, in one transaction; `read`: what
     read_uploads read of it (None: read it here)."""
     with transaction.atomic():
-        file = ImportJobFile.objects.select_for_update().filter(pk=file_id).first()
+        # The content was read already, by read_uploads or here below: the row is locked without it.
+        file = ImportJobFile.objects.select_for_update().defer("content").filter(pk=file_id).first()
         if file is None or file.done:  # a preview cancelled meanwhile, or another worker did this one
             return
-        outcomes = (
-            write_read(read, options) if read is not None else import_upload(file.name, bytes(file.content), options)
-        )
-        report = outcome_report(outcomes)["files"]
+        if read is None:
+            ((_, read),) = read_uploads([(file.pk, file.name, _content(file.pk))])
+        report = outcome_report(write_read(read, options))["files"]
         speeches = [speech for entry in report for speech in entry["speeches"]]
         file.report = report
         file.created = sum(1 for s in speeches if s["id"] is not None and not s["duplicate"])

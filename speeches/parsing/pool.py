@@ -76,6 +76,13 @@ def read_ahead(
     memory.
     `read` must be a module-level function: the workers import it by name."""
     items = iter(items)
+
+    def here(item: object) -> Read | None:
+        return read(item) if isinstance(item, Document) else None
+
+    def submitted(item: object) -> Future | None:
+        return executor.submit(read, item) if isinstance(item, Document) else None
+
     window: deque[object] = deque()
     held = documents = 0
     while (len(window) < 2 * readers or held < WORTH_A_POOL) and len(window) < _PEEK:
@@ -87,17 +94,15 @@ def read_ahead(
     # Starting the workers costs about a second: a small batch is read sooner here.
     if readers < 1 or documents < 2 or (held < WORTH_A_POOL and documents < _PEEK):
         for item in chain(window, items):
-            yield item, read(item) if isinstance(item, Document) else None
+            yield item, here(item)
         return
     executor = ProcessPoolExecutor(max_workers=readers, mp_context=_context(), initializer=_end_with_parent)
     try:
-        pending: deque[tuple[object, Future | None]] = deque(
-            (item, executor.submit(read, item) if isinstance(item, Document) else None) for item in window
-        )
+        pending: deque[tuple[object, Future | None]] = deque((item, submitted(item)) for item in window)
         while pending:
             item, future = pending.popleft()
             if (nxt := next(items, _END)) is not _END:
-                pending.append((nxt, executor.submit(read, nxt) if isinstance(nxt, Document) else None))
+                pending.append((nxt, submitted(nxt)))
             if future is None:
                 yield item, None
                 continue
@@ -107,7 +112,7 @@ def read_ahead(
                 # A worker was killed (out of memory, a signal): what is left is read here.
                 yield item, read(item)
                 for rest in chain((queued for queued, _ in pending), items):
-                    yield rest, read(rest) if isinstance(rest, Document) else None
+                    yield rest, here(rest)
                 return
             yield item, result
     finally:
