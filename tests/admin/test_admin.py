@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from speeches.models import Commitment, Region, Section, Speech, Target, Topic
+from tests.admin_forms import change_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -73,21 +74,6 @@ def changelist(client, model: str, **params):
 
 def listed_titles(response) -> list[str]:
     return [speech.title for speech in response.context["cl"].result_list]
-
-
-def change_form_data(response) -> dict:
-    """The values a change form was rendered with, as the browser would post them back unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue  # an empty field or unticked box is not sent
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 @pytest.mark.parametrize("model", ["region", "topic", "speech", "section", "commitment", "target"])

@@ -19,6 +19,7 @@ from archive.auth import client_address
 from archive.middleware import RequestIdLogFilter, RequestIdMiddleware
 from speeches.importing import ImportOptions, import_pasted_text
 from speeches.models import Speech
+from tests.admin_forms import change_form_data
 
 PASSWORD = "a-long-Staff-passw0rd"
 SPEECH = "关于加快发展的讲话\n\n一、总体要求\n力争完成固定资产投资700亿元以上。\n二、工作安排\n全面推进各项工作。"
@@ -147,21 +148,6 @@ def test_an_edit_in_the_admin_is_logged_with_the_changed_fields(staff_with_passw
     assert [entry.action_flag for entry in entries] == [ADDITION, CHANGE]
     assert entries[1].user == staff_with_password
     assert "标题" in entries[1].get_change_message()
-
-
-def change_form_data(response) -> dict:
-    """The values a change form was rendered with, as the browser would post them back unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue  # an empty field or unticked box is not sent
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 # --- upload limits ------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ shown on the speech's page and given by the API; blank until somebody fills them
 import datetime
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from speeches.models import Speech
+from tests.admin_forms import change_form_data
 from tests.views.factories import ArchiveMaker
 
 pytestmark = pytest.mark.django_db
@@ -21,24 +21,8 @@ def speech() -> Speech:
     return ArchiveMaker().speech("在全市经济工作会议上的讲话")
 
 
-def change_form_data(client: Client, speech: Speech) -> dict:
-    """The values the admin's change form was rendered with, as a browser posts them back unchanged."""
-    page = client.get(reverse("admin:speeches_speech_change", args=[speech.pk]))
-    forms = [page.context["adminform"].form]
-    for inline in page.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
-
-
 def test_staff_enter_the_provenance_in_the_admin(admin_client, speech):
-    data = change_form_data(admin_client, speech)
+    data = change_form_data(admin_client.get(reverse("admin:speeches_speech_change", args=[speech.pk])))
     data |= {"source_url": SOURCE, "publisher": "示例市人民政府办公室", "published_on": "2025-03-06"}
     response = admin_client.post(reverse("admin:speeches_speech_change", args=[speech.pk]), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
@@ -49,7 +33,9 @@ def test_staff_enter_the_provenance_in_the_admin(admin_client, speech):
 
 
 def test_a_source_that_is_not_a_web_address_is_refused_in_chinese(admin_client, speech):
-    data = change_form_data(admin_client, speech) | {"source_url": "javascript:alert(1)"}
+    data = change_form_data(admin_client.get(reverse("admin:speeches_speech_change", args=[speech.pk]))) | {
+        "source_url": "javascript:alert(1)"
+    }
     response = admin_client.post(reverse("admin:speeches_speech_change", args=[speech.pk]), data)
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["source_url"]

@@ -9,6 +9,7 @@ from speeches import importing
 from speeches.importing import ImportOptions, import_file
 from speeches.models import Commitment, Region, Speech, Target
 from speeches.search import search_commitments, search_speeches
+from tests.admin_forms import change_form_data
 from tests.corpus import SEED
 
 pytestmark = pytest.mark.django_db
@@ -137,20 +138,6 @@ def test_editing_a_speech_title_or_text_shows_in_speech_search(speech):
     speech.save()
     assert list(search_speeches("农业工作")) == []
     assert list(search_speeches("工业工作")) == [speech]
-
-
-def change_form_data(response) -> dict:
-    """The admin change form's values as the browser posts them back."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is not None and value is not False:
-                data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 def test_a_correction_in_the_admin_shows_in_search_at_once(admin_client, speech):
