@@ -10,25 +10,10 @@ from playwright.sync_api import expect
 
 from speeches.admin import PendingImport
 from speeches.models import Speech
+from tests.admin.test_import_preview import SPEECH
 
 PASSWORD = "a-long-test-password"
 
-SPEECH = """在全市招商引资工作会议上的讲话
-市长 张明
-2024年3月5日
-
-同志们：
-
-一、明确目标任务
-
-全年力争引进亿元以上项目100个以上，实际利用外资增长5%—8%。
-
-二、强化工作举措
-
-（一）优化营商环境
-
-要深化“放管服”改革，2024年底前实现企业开办全程网上办理。
-"""
 
 FARMING = """在全市春季农业生产工作会议上的讲话
 
