@@ -310,6 +310,11 @@ SPEECHES_PREVIEW_DIR = Path(os.environ.get("SPEECHES_PREVIEW_DIR") or VAR_DIR / 
 SPEECHES_PREVIEW_JOB_FILES = env_int("SPEECHES_PREVIEW_JOB_FILES", 30)
 SPEECHES_PREVIEW_JOB_BYTES = env_int("SPEECHES_PREVIEW_JOB_BYTES", 5 * 1024 * 1024)
 
+# A commitment search with more matches than this counts its page's facets from a fixed sample of
+# the matches (the counts shown as 约); on PostgreSQL, whose exact count visits every match, the
+# page's total too. Fewer matches are counted exactly.
+SPEECHES_SEARCH_EXACT_UP_TO = env_int("SPEECHES_SEARCH_EXACT_UP_TO", 20_000)
+
 # --- the open data API (/api/) ---------------------------------------------------------------
 
 REST_FRAMEWORK = {

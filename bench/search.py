@@ -27,7 +27,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -490,95 +489,25 @@ def page_facets(query: str, chosen: str, one_pass: bool):
     return filters.facets(base=Commitment.objects.filter(pk__in=results.values("pk")))
 
 
-@contextmanager
-def facets_read(mode: str):
-    """PostgreSQL: facets.py counting from its matches read once ("once": the rows
-    postgres_counts.facet_rows gives, instead of `id IN (the matches' ids)`, its statement planned
-    as postgres_ranking.every_match plans one), or above SAMPLED_ABOVE matches from a sample of them
-    scaled to the page's total ("sampled"); "as is": facets.py unchanged. What these measure is a
-    change facets.py would make, patched in here."""
-    from django.db import connection
-
-    from speeches.search import facets
-    from speeches.search.postgres_counts import facet_rows, scaled
-
-    if mode == "as is" or connection.vendor != "postgresql":
-        yield
-        return
-    saved = facets._MATCHES, facets._match_ids, facets.commitment_facets
-    counted = {}
-
-    def match_rows(results):
-        rows = facet_rows(results, counted.get("matches"), sampled=mode == "sampled")
-        if rows is None:
-            ids, params = saved[1](results)
-            return saved[0].format(ids=ids), params
-        counted["share"] = rows.sampled
-        return rows.sql, rows.params
-
-    def commitment_facets(filters, results):
-        # As facets.py would run its statement through postgres_ranking.every_match.
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off; SET enable_seqscan = off; SET work_mem = '64MB'")
-        try:
-            return counted_facets(filters, results)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET jit; RESET enable_seqscan; RESET work_mem")
-
-    def counted_facets(filters, results):
-        counted.clear()
-        if mode == "sampled" and not results.query.is_empty():
-            # The page's total (the matches under every chosen filter): the estimates sum to it.
-            filters.is_valid()
-            counted["total"] = filters.qs.count()
-            chosen = any(filters.form.cleaned_data.get(spec.param) not in (None, "") for spec in filters.facet_specs)
-            counted["matches"] = results.count() if chosen else counted["total"]
-        shown = saved[2](filters, results)
-        if not counted.get("share"):
-            return shown
-        # The sampled matches under every chosen filter: what a facet none of whose options is chosen sums to.
-        sampled_total = max(
-            (sum(o.count for o in facet.options) for facet in shown if not any(o.selected for o in facet.options)),
-            default=0,
-        )
-        for facet in shown:
-            counts = {option.value: option.count for option in facet.options}
-            total = round(counted["total"] * sum(counts.values()) / sampled_total) if sampled_total else 0
-            estimates = scaled(counts, total)
-            for option in facet.options:
-                option.count = estimates[option.value]
-        return shown
-
-    import speeches.search as package
-
-    entry = package.commitment_facets  # what the view calls
-    facets._MATCHES, facets._match_ids, facets.commitment_facets = "{ids}", match_rows, commitment_facets
-    package.commitment_facets = commitment_facets
-    try:
-        yield
-    finally:
-        facets._MATCHES, facets._match_ids, facets.commitment_facets = saved
-        package.commitment_facets = entry
-
-
 def pages_report(repeat: int, log) -> list[dict]:
-    from django.db import connection
+    from django.http import QueryDict
 
-    modes = ["as is", "once", "sampled"] if connection.vendor == "postgresql" else ["as is"]
+    from speeches.filters import CommitmentFilter
+    from speeches.search import facets, search_commitments
+
     report = []
     for query, chosen in PAGES:
         entry = {"query": query, "filters": chosen}
-        tasks = [("facets_per_facet", "as is", lambda query=query, chosen=chosen: page_facets(query, chosen, False))]
-        for mode in modes:
-            suffix = "" if mode == "as is" else f"_{mode}"
-            tasks += [
-                (f"page{suffix}", mode, lambda query=query, chosen=chosen: search_page(query, chosen)),
-                (f"facets_one_pass{suffix}", mode, lambda query=query, chosen=chosen: page_facets(query, chosen, True)),
-            ]
-        for name, mode, task in tasks:
-            with facets_read(mode):
-                entry[name] = percentiles(timed(task, repeat))
+        tasks = [
+            ("page", lambda query=query, chosen=chosen: search_page(query, chosen)),
+            ("facets_one_pass", lambda query=query, chosen=chosen: page_facets(query, chosen, True)),
+            ("facets_per_facet", lambda query=query, chosen=chosen: page_facets(query, chosen, False)),
+        ]
+        for name, task in tasks:
+            entry[name] = percentiles(timed(task, repeat))
+        results = search_commitments(query)
+        counted = facets.commitment_facets(CommitmentFilter(QueryDict(chosen), queryset=results), results)
+        entry["facets_estimated"], entry["total_estimated"] = counted.estimated, counted.total_estimated
         report.append(entry)
         log(f"  page {query!r} {chosen}: {entry}")
     return report
@@ -634,6 +563,9 @@ def main() -> int:
         help="PostgreSQL: write the synthetic rows by COPY and build the indexes after (much faster to build)",
     )
     parser.add_argument("--build-only", action="store_true", help="build the archive (in --workdir) and stop")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="time only the search page for very common words (PAGES)"
+    )
     parser.add_argument(
         "--postgres", default=POSTGRES, help=f"PostgreSQL: the server, as a URL without the database ({POSTGRES})"
     )
@@ -692,6 +624,18 @@ def main() -> int:
                 built = {"build_s": build(args.commitments, args.seed, log)}
             state.write_text(json.dumps(built))
         if args.build_only:
+            return 0
+        if args.pages_only:
+            load_before = os.getloadavg()
+            pages = pages_report(args.repeat, log)
+            report = {
+                "backend": args.backend,
+                "commitments": Commitment.objects.count(),
+                "search_page": pages,
+                "load_average": {"before": load_before, "after": os.getloadavg()},
+                "server": server_settings(),
+            }
+            print(json.dumps(report, ensure_ascii=False, indent=None if args.json else 2), file=output)
             return 0
         build_s = built["build_s"]
         sizes = index_bytes()

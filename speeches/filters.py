@@ -87,6 +87,7 @@ class Facet:
     param: str
     label: str
     options: list[FacetOption] = field(default_factory=list)
+    estimated: bool = False  # the counts are estimates from a sample of the rows (shown as 约)
 
     # How many choices a facet shows before the rest are folded away (behind "另外 N 项").
     SHOWN = 12
@@ -297,6 +298,22 @@ class CommitmentFilter(FacetedFilterSet):
         fields = ()
 
     filter_city = staticmethod(_in_city("speech__"))
+
+    def search_filters(self) -> dict | None:
+        """The chosen filters as search_commitments' keywords, so a search is narrowed inside its
+        index rather than after it; None where one of them chooses the rows without a value (NONE),
+        which only the FilterSet can say. The rows are the ones `qs` gives over the search."""
+        self.is_valid()
+        chosen = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "")}
+        if NONE in chosen.values():
+            return None
+        keywords = {name: chosen[name] for name in ("province", "city", "topic", "kind", "strength") if name in chosen}
+        first, last = chosen.get("year_min", FIRST_YEAR), chosen.get("year_max", LAST_YEAR)
+        if "year" in chosen:
+            first, last = max(first, chosen["year"]), min(last, chosen["year"])
+        if (first, last) != (FIRST_YEAR, LAST_YEAR):
+            keywords["year"] = (first, last)
+        return keywords
 
 
 # --- the promise ledger -------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db.models import Count, F, Q
 from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 from . import anchors, reuse, search
 from .filters import FIRST_YEAR, LAST_YEAR, NO_PROVINCE, NO_YEAR, NONE, CommitmentFilter, SpeechFilter
@@ -27,9 +28,27 @@ COMMITMENTS_PER_PAGE = 20
 COMMITMENTS_SHOWN = 10
 
 
-def _page(request, rows, per_page: int):
+# Where a search's total is an estimate, its pages go this far (the best matches first); filters
+# narrow the rest.
+ESTIMATED_PAGES = 50
+
+
+class _CountedPaginator(Paginator):
+    """Pages of rows already counted (with the facets, in the same pass)."""
+
+    def __init__(self, rows, per_page: int, count: int):
+        super().__init__(rows, per_page)
+        self.told = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.told
+
+
+def _page(request, rows, per_page: int, count: int | None = None):
     # get_page() answers page=abc with the first page and page=999 with the last, never an error.
-    return Paginator(rows, per_page).get_page(request.GET.get("page"))
+    paginator = Paginator(rows, per_page) if count is None else _CountedPaginator(rows, per_page, count)
+    return paginator.get_page(request.GET.get("page"))
 
 
 def _targets(commitments):
@@ -318,16 +337,29 @@ def commitment_list(request):
     problem = parsed.problem if parsed is not None else None
     sort = query.get("sort") or ("relevance" if q else "newest")
     rows = Commitment.objects.all()
+    order = "relevance" if sort == "relevance" else "date"
     if q:
         # The one place the page asks the search: every match, best first (or newest first). The
         # FilterSet narrows them as it narrows the browsing list, so the facet counts and the
         # results agree.
-        rows = search.search_commitments(parsed, order="relevance" if sort == "relevance" else "date")
+        rows = search.search_commitments(parsed, order=order)
     listed = rows.for_listing().select_related("speech__county", "section")
     filters = CommitmentFilter(query, queryset=listed if q else listed.by_speech_date())
-    # A search's facets are counted in one pass over its matches, not one search per facet.
-    facets = search.commitment_facets(filters, rows) if q else filters.facets()
-    page_obj = _page(request, _commitment_order(filters.qs, sort), COMMITMENTS_PER_PAGE)
+    # A search's facets are counted in one pass over its matches, not one search per facet; the
+    # same pass counts the rows listed.
+    counted = search.commitment_facets(filters, rows) if q else None
+    facets = counted.facets if counted else filters.facets()
+    shown = filters.qs
+    narrowing = filters.search_filters() if q else None
+    if narrowing:
+        # The same rows, narrowed inside the search's index: counted and paged by it, not by
+        # reading every match.
+        shown = search.search_commitments(parsed, order=order, **narrowing).for_listing()
+        shown = shown.select_related("speech__county", "section")
+    total = counted.total if counted else None
+    if counted and counted.total_estimated:
+        total = min(total, ESTIMATED_PAGES * COMMITMENTS_PER_PAGE)
+    page_obj = _page(request, _commitment_order(shown, sort), COMMITMENTS_PER_PAGE, total)
     terms = [term.text for term in parsed.terms] if parsed else []
     _placed(page_obj, terms)
     # Words that stand in speeches but in no commitment are found by the speech search.
@@ -351,6 +383,8 @@ def commitment_list(request):
             "page_obj": page_obj,
             "speech_matches": speech_matches,
             "speech_search": _other_search("speech-list", query) if q else "",
+            "estimated_total": counted.total if counted and counted.total_estimated else None,
+            "facets_estimated": bool(counted and counted.estimated),
         },
     )
 

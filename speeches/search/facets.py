@@ -9,10 +9,18 @@ FacetedFilterSet.facets counts them (the tests compare both).
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.db import connections
 from django.db.models import QuerySet
 
 from ..filters import NONE, CommitmentFilter, Facet, FacetOption
+
+# A sample of the matches (above SPEECHES_SEARCH_EXACT_UP_TO of them) holds about this many: a
+# value with a tenth of the matches is then known to within about ±6 %.
+SAMPLE_MATCHES = 3_000
 
 _REGION = "SELECT id FROM speeches_region WHERE code = %s"
 # What each chosen filter keeps, as SQL over the matches' columns (see _MATCHES).
@@ -55,48 +63,103 @@ _MATCHES = (
 )
 
 
-def _match_rows(results: QuerySet) -> tuple[str, list, bool]:
-    """SQL for the matches with the columns the facets group by, its parameters, and whether it
-    reads every match of a PostgreSQL search (then run through every_match, planned for that)."""
-    from .postgres_counts import facet_rows
+@dataclass(frozen=True)
+class SearchCounts:
+    """What the search page counts in its one pass over the matches."""
 
-    # PostgreSQL: the index's match selects the columns itself, each match read once rather than
-    # found by id and read again.
-    rows = facet_rows(results)
-    if rows is not None:
-        return rows.sql, list(rows.params), True
-    ids, params = _match_ids(results)
-    return _MATCHES.format(ids=ids), list(params), False
+    facets: list[Facet]
+    total: int | None  # the matches every chosen filter leaves (what the page lists); None: not counted here
+    estimated: bool = False  # the facets are estimates from a sample of the matches
+    total_estimated: bool = False  # and so is `total`
 
 
-def _match_ids(results: QuerySet) -> tuple[str, list]:
-    """SQL for the ids of the search's matches: from the index alone where it can say."""
+@dataclass(frozen=True)
+class _Matches:
+    sql: str  # the matches (or a sample of them) with the columns the facets group by
+    params: list
+    every_match: bool  # a PostgreSQL statement reading every match, run through every_match
+    share: float = 1.0  # the share of the matches the sample holds
+
+
+def _match_rows(results: QuerySet, share: float | None = None) -> _Matches:
+    """The matches with the columns the facets group by: every one, or a fixed sample of them above
+    SPEECHES_SEARCH_EXACT_UP_TO (the share is then set by their number, or by `share`)."""
+    bound = settings.SPEECHES_SEARCH_EXACT_UP_TO
+    if connections[results.db].vendor == "postgresql":
+        from .postgres_counts import estimated_matches, facet_rows
+
+        # PostgreSQL: the index's match selects the columns itself, each match read once rather
+        # than found by id and read again. An exact count visits every match, so whether to sample
+        # is told by the planner's estimate.
+        if share is None:
+            estimate = estimated_matches(results)
+            share = SAMPLE_MATCHES / estimate if estimate and estimate > bound else 1.0
+        rows = facet_rows(results, share)
+        if rows is not None:
+            return _Matches(rows.sql, list(rows.params), True, rows.share)
     plan = getattr(results, "_index_plan", None)
     if plan is not None and hasattr(plan, "ids_sql"):
-        return plan.ids_sql()
-    return results.order_by().values("pk").query.get_compiler(using=results.db).as_sql()
+        # The index counts its matches in a few milliseconds: a sample is every n-th of them by id.
+        matches = results.count()
+        every = math.ceil(matches / SAMPLE_MATCHES) if matches > bound else 1
+        ids, params = plan.ids_sql(every)
+        return _Matches(_MATCHES.format(ids=ids), list(params), False, 1 / every)
+    ids, params = results.order_by().values("pk").query.get_compiler(using=results.db).as_sql()
+    return _Matches(_MATCHES.format(ids=ids), list(params), False)
 
 
-def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> list[Facet]:
-    """The facets of CommitmentFilter over `results` (a search's matches, not yet filtered)."""
+def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> SearchCounts:
+    """The facets of CommitmentFilter over `results` (a search's matches, not yet filtered), and
+    the number of matches the chosen filters leave."""
     filters.is_valid()
     if results.query.is_empty():  # a query refused before searching: nothing to count
-        return [Facet(spec.param, spec.label, []) for spec in filters.facet_specs]
+        return SearchCounts([Facet(spec.param, spec.label, []) for spec in filters.facet_specs], 0)
     chosen = {
         name: value for name, value in filters.form.cleaned_data.items() if name in _KEEPS and value not in (None, "")
     }
-    matches, params, every = _match_rows(results)
-    parts, values = [], params
-    for spec in filters.facet_specs:
-        keeps = [
+    matches = _match_rows(results)
+    counts, totals = _counted(filters, chosen, results, matches)
+    if matches.share < 1 and totals["matches"] / matches.share <= settings.SPEECHES_SEARCH_EXACT_UP_TO:
+        # Fewer matches than the estimate said: count them all.
+        matches = _match_rows(results, share=1.0)
+        counts, totals = _counted(filters, chosen, results, matches)
+    facets = [_facet(spec, counts[spec.param], str(filters.data.get(spec.param, ""))) for spec in filters.facet_specs]
+    if matches.share == 1:
+        return SearchCounts(facets, totals["total"])
+    for facet in facets:
+        estimates = scaled(
+            {option.value: option.count for option in facet.options},
+            round(sum(option.count for option in facet.options) / matches.share),
+        )
+        for option in facet.options:
+            option.count = estimates[option.value]
+        facet.estimated = True
+    if not matches.every_match:  # the index counts the page's rows exactly, in milliseconds
+        return SearchCounts(facets, None, estimated=True)
+    # An estimate is said with three significant figures, not as if it were exact.
+    total = round(totals["total"] / matches.share)
+    total = round(total, 2 - len(str(total))) if total >= 1000 else total
+    return SearchCounts(facets, total, estimated=True, total_estimated=True)
+
+
+def _counted(filters: CommitmentFilter, chosen: dict, results: QuerySet, matches: _Matches) -> tuple[dict, dict]:
+    """Each facet's counts over the rows the other chosen filters leave, in one statement; and the
+    rows every chosen filter leaves ("total") and all of them ("matches")."""
+    parts, values = [], list(matches.params)
+
+    def keeps(leaving: str = "") -> list[tuple[str, object]]:
+        return [
             (_KEEPS_NONE[name], None) if value == NONE and name in _KEEPS_NONE else (_KEEPS[name], value)
             for name, value in chosen.items()
-            if name != spec.param
+            if name != leaving
         ]
+
+    for spec in filters.facet_specs:
+        kept = keeps(spec.param)
         column = _GROUPS[spec.param]
         # With a bucket for rows without a value, those rows are counted too (as NULL).
         conditions = (
-            [sql for sql, _ in keeps] if spec.none_label else [f"{column} IS NOT NULL"] + [sql for sql, _ in keeps]
+            [sql for sql, _ in kept] if spec.none_label else [f"{column} IS NOT NULL"] + [sql for sql, _ in kept]
         )
         where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
         grouped = f"SELECT {column} AS k, count(*) AS n FROM m{where} GROUP BY {column}"
@@ -110,21 +173,31 @@ def commitment_facets(filters: CommitmentFilter, results: QuerySet) -> list[Face
                 f"SELECT '{spec.param}', x.{value}, x.{label}, CAST(x.{order} AS TEXT), g.n FROM ({grouped}) g"
                 f" LEFT JOIN {table} x ON x.id = g.k"
             )
-        for sql, value in keeps:
+        for sql, value in kept:
             values.extend([value] * sql.count("%s"))
-    sql = f"WITH m AS MATERIALIZED ({matches}) " + " UNION ALL ".join(parts)
+    every = keeps()
+    where = f" WHERE {' AND '.join(sql for sql, _ in every)}" if every else ""
+    parts.append(f"SELECT '', 'total', NULL, NULL, count(*) FROM m{where}")
+    for sql, value in every:
+        values.extend([value] * sql.count("%s"))
+    parts.append("SELECT '', 'matches', NULL, NULL, count(*) FROM m")
+    sql = f"WITH m AS MATERIALIZED ({matches.sql}) " + " UNION ALL ".join(parts)
     counts: dict[str, dict] = {spec.param: {} for spec in filters.facet_specs}
+    totals = {}
     with connections[results.db].cursor() as cursor:
-        if every:
+        if matches.every_match:
             from .postgres_ranking import every_match
 
             rows = every_match(cursor, sql, values)
         else:
             cursor.execute(sql, values)
             rows = cursor.fetchall()
-        for param, value, label, order, count in rows:
+    for param, value, label, order, count in rows:
+        if param:
             counts[param][value] = (label, order, count)
-    return [_facet(spec, counts[spec.param], str(filters.data.get(spec.param, ""))) for spec in filters.facet_specs]
+        else:
+            totals[value] = count
+    return counts, totals
 
 
 def _facet(spec, counts: dict, chosen: str) -> Facet:
@@ -145,3 +218,20 @@ def _facet(spec, counts: dict, chosen: str) -> Facet:
     return Facet(
         spec.param, spec.label, [FacetOption(value, label, n, selected=value == chosen) for value, label, n in rows]
     )
+
+
+def scaled(counts: dict, total: int) -> dict:
+    """A facet's counts over a sample as whole-number estimates of its counts over every match,
+    summing exactly to `total`: each sample count times total/sample, rounded down, the remaining
+    units to the largest remainders (ties by the larger count, then the order given). A value seen
+    in the sample keeps an estimate of at least 1 while units last."""
+    sample = sum(counts.values())
+    if not counts or sample == 0:
+        return dict.fromkeys(counts, 0)
+    exact = {value: count * total / sample for value, count in counts.items()}
+    result = {value: int(estimate) for value, estimate in exact.items()}
+    left = total - sum(result.values())
+    ranked = sorted(counts, key=lambda value: (result[value] > 0, -(exact[value] - result[value]), -counts[value]))
+    for value in ranked[:left]:
+        result[value] += 1
+    return result

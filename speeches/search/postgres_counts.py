@@ -1,5 +1,5 @@
 """PostgreSQL: the rows the search page's facets are counted from, read once, and for the
-commonest words a sample of them, clearly an estimate.
+commonest words a fixed sample of them.
 
 facets.py counts every facet from one set of rows: the matches with the columns the facets group
 by (a materialized CTE). Written as `WHERE c.id IN (<the matches' ids>)`, PostgreSQL reads every
@@ -9,26 +9,24 @@ the columns.
 
 Either way the work grows with the matches: a GIN index cannot count without visiting each
 matching row's page (PostgreSQL 15 reads the page to check visibility), so a word in a third of a
-million commitments costs a third of a million row visits, whatever is counted. Above
-`SAMPLED_ABOVE` matches, `facet_rows(..., sampled=True)` reads the matches among a fixed sample of
-the table's pages (TABLESAMPLE SYSTEM, REPEATABLE: the same pages every time, so an unchanged
-archive shows the same numbers) sized to hold about `SAMPLE_MATCHES` of them: bounded work. Such
-counts are estimates: `scaled` turns one facet's sample counts into whole numbers summing exactly
-to the total the page shows (largest remainders), and the page must say they are approximate (约).
+million commitments costs a third of a million row visits, whatever is counted. With a `share`
+below 1, `facet_rows` reads only the matches among a fixed sample of the table's pages
+(TABLESAMPLE SYSTEM, REPEATABLE: the same pages every time, so an unchanged archive shows the
+same numbers): work bounded by the sample, not by the matches. Whether to sample is decided
+before counting anything, from the planner's estimate of the matches (`estimated_matches`, a
+millisecond): the statistics of the tsvector column know how common each token is.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+from django.db import connections
 from django.db.models import F, QuerySet
 
 from .postgres_ranking import TABLE, RankedPlan
 
-# Above this many matches, the facets may be counted from a sample (see facet_rows).
-SAMPLED_ABOVE = 20_000
-# About this many matches in the sample: a share of 1 % of them is known to within about ±15 %.
-SAMPLE_MATCHES = 5_000
 # Which pages the sample takes (TABLESAMPLE ... REPEATABLE): fixed, so the estimates are stable.
 SAMPLE_SEED = 17
 
@@ -47,41 +45,41 @@ FACET_COLUMNS = {
 class FacetRows:
     sql: str  # the rows, with the columns FACET_FIELDS and FACET_COLUMNS
     params: list
-    sampled: float | None = None  # the share of the table's pages read, or None: every match
+    share: float = 1.0  # the share of the table's pages read: 1, every match
 
 
-def facet_rows(results: QuerySet, matches: int | None = None, sampled: bool = False) -> FacetRows | None:
-    """The matching rows of a PostgreSQL commitment search, each read once; None
-    where the results are not a PostgreSQL search as it was made (facets.py then reads them its
-    own way). The columns are FACET_FIELDS and FACET_COLUMNS. With `sampled` and more than SAMPLED_ABOVE `matches` (the results' count), only the
-    matches among a fixed sample of pages, about SAMPLE_MATCHES of them."""
+def _plan(results: QuerySet) -> RankedPlan | None:
     plan = getattr(results, "_index_plan", None)
-    if not isinstance(plan, RankedPlan):
+    return plan if isinstance(plan, RankedPlan) else None
+
+
+def estimated_matches(results: QuerySet) -> int | None:
+    """The planner's estimate of how many rows a PostgreSQL commitment search matches; None where
+    the results are not such a search as it was made."""
+    plan = _plan(results)
+    if plan is None:
+        return None
+    sql, params = plan.ids_sql()
+    with connections[results.db].cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        (explained,) = cursor.fetchone()
+    if isinstance(explained, str):
+        explained = json.loads(explained)
+    return int(explained[0]["Plan"]["Plan Rows"])
+
+
+def facet_rows(results: QuerySet, share: float = 1.0) -> FacetRows | None:
+    """The matching rows of a PostgreSQL commitment search, each read once; None where the results
+    are not such a search as it was made (facets.py then reads them its own way). The columns are
+    FACET_FIELDS and FACET_COLUMNS. With a `share` below 1, only the matches among that share of
+    the table's pages, always the same pages."""
+    plan = _plan(results)
+    if plan is None:
         return None
     sql, params = plan.rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
-    if not sampled or matches is None or matches <= SAMPLED_ABOVE:
-        return FacetRows(sql, params)
-    share = min(1.0, SAMPLE_MATCHES / matches)
     table = f'FROM "{TABLE}"'
+    if share >= 1 or sql.count(table) != 2:  # every match (or not the shape rows_sql writes)
+        return FacetRows(sql, params)
     # Both sides (tsvector matches, matches found through their parts) read the same sample of pages.
     sample = f"{table} TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
-    if sql.count(table) != 2:  # not the shape rows_sql writes: count every match instead
-        return FacetRows(sql, params)
     return FacetRows(sql.replace(table, sample), params, share)
-
-
-def scaled(counts: dict, total: int) -> dict:
-    """A facet's counts over a sample as whole-number estimates of its counts over every match,
-    summing exactly to `total` (the matches the page shows): each sample count times total/sample,
-    rounded down, the remaining units to the largest remainders (ties by the larger count, then
-    the order given). A value seen in the sample keeps an estimate of at least 1 while units last."""
-    sample = sum(counts.values())
-    if not counts or sample == 0:
-        return dict.fromkeys(counts, 0)
-    exact = {value: count * total / sample for value, count in counts.items()}
-    result = {value: int(estimate) for value, estimate in exact.items()}
-    left = total - sum(result.values())
-    ranked = sorted(counts, key=lambda value: (result[value] > 0, -(exact[value] - result[value]), -counts[value]))
-    for value in ranked[:left]:
-        result[value] += 1
-    return result

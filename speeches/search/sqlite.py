@@ -117,11 +117,14 @@ class _IndexPlan:
             )
             return cursor.fetchone()[0]
 
-    def ids_sql(self) -> tuple[str, list]:
-        """The ids of every match, from the index (and the checked rows): for the facet counts."""
+    def ids_sql(self, every: int = 1) -> tuple[str, list]:
+        """The ids of every match, from the index (and the checked rows), or of every `every`-th by
+        id (a fixed sample): for the facet counts."""
         join, checks, params = checked(self.index, self.checks)
+        found = row_id(self.index, "f")
+        sample = f" AND {found} % {int(every)} = 0" if every > 1 else ""
         return (
-            f"SELECT {row_id(self.index, 'f')} FROM {self.index.name} f{join} WHERE f.{self.index.name} MATCH %s{checks}",
+            f"SELECT {found} FROM {self.index.name} f{join} WHERE f.{self.index.name} MATCH %s{checks}{sample}",
             [self.search.matches, *params],
         )
 

@@ -3,9 +3,11 @@ results listed: rows without a province, city, topic or year are counted in thei
 
 import pytest
 from django.db import transaction
+from pytest_django.asserts import assertContains, assertNotContains
 
 from speeches.importing import ImportOptions, import_paths
 from speeches.models import Commitment, Speech, Topic
+from speeches.search import search_commitments
 from tests.corpus import EVERY_TEXT
 
 pytestmark = pytest.mark.corpus
@@ -116,3 +118,63 @@ def test_topic_pages_count_the_speeches_their_commitments_stand_in(client, corpu
             commitments,
         )
         assert f"讲话 {speeches} 篇，承诺 {commitments} 条。" in response.content.decode()
+
+
+NARROWED = [
+    {"kind": "target"},
+    {"city": "150700", "sort": "newest"},
+    {"province": "430000", "strength": "binding"},
+    {"year_min": "2015", "year_max": "2024", "topic": "economy"},
+    {"year": "2024", "year_min": "2020"},
+    {"year": "2019", "year_max": "2010"},  # crossed: nothing
+    {"city": "999999"},  # no such place: nothing
+]
+
+
+@pytest.mark.parametrize("q", ["发展", "乡村振兴", "高标准农田 -粮食"])
+def test_a_filtered_search_lists_what_the_filters_leave_of_the_matches(client, corpus, q):
+    """The page narrows a search inside its index; the rows, their order and their number are the
+    ones the FilterSet leaves of every match."""
+    from speeches.filters import CommitmentFilter
+
+    for chosen in NARROWED:
+        order = "date" if chosen.get("sort") == "newest" else "relevance"
+        every_match = search_commitments(q, order=order).for_listing()
+        expected = CommitmentFilter(chosen, queryset=every_match).qs
+        page = client.get("/commitments/", {"q": q, **chosen, "page": "2"}).context["page_obj"]
+        assert page.paginator.count == expected.count(), (q, chosen)
+        shown = expected[(page.number - 1) * 20 : page.number * 20]
+        assert [c.pk for c in page] == [c.pk for c in shown], (q, chosen)
+    assert client.get("/commitments/", {"q": q, "kind": "target"}).context["page_obj"].paginator.count > 0
+
+
+def test_a_search_with_very_many_matches_says_its_counts_are_estimates(client, corpus, settings, monkeypatch):
+    from django.db import connection
+
+    from speeches.search import facets
+
+    settings.SPEECHES_SEARCH_EXACT_UP_TO = 300
+    monkeypatch.setattr(facets, "SAMPLE_MATCHES", 400)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE speeches_commitment")
+    exact = client.get("/commitments/", {"q": "高标准农田"})  # fewer matches than the bound
+    assert "约" not in "".join(f"{o.count}" for f in exact.context["facets"] for o in f.options)
+    assertNotContains(exact, "按其中固定的一部分估算")
+    response = client.get("/commitments/", {"q": "发展"})
+    assertContains(response, "匹配的承诺很多，下列数字按其中固定的一部分估算，是约数。")
+    assertContains(response, '<span class="count">约')
+    page = response.context["page_obj"]
+    matches = search_commitments("发展").count()
+    if connection.vendor == "postgresql":
+        # The total too is estimated, said as such, and its pages go as far as ESTIMATED_PAGES.
+        shown = response.context["estimated_total"]
+        assert abs(shown - matches) <= 0.3 * matches
+        assertContains(response, f"共约 {shown} 条承诺（估计数）")
+        assert page.paginator.count == min(shown, 50 * 20)
+    else:
+        assert page.paginator.count == matches
+        assertContains(response, f"共 {matches} 条承诺")
+    # A filter chosen from the estimated facets lists exactly the rows it chooses.
+    target = client.get("/commitments/", {"q": "发展", "kind": "target"}).context["page_obj"]
+    assert {c.kind for c in target} == {"target"}
