@@ -122,7 +122,7 @@ class _IndexPlan:
         id (a fixed sample): for the facet counts."""
         join, checks, params = checked(self.index, self.checks)
         found = row_id(self.index, "f")
-        sample = f" AND {found} % {int(every)} = 0" if every > 1 else ""
+        sample = f" AND {found} %% {int(every)} = 0" if every > 1 else ""  # %%: a literal % beside the parameters
         return (
             f"SELECT {found} FROM {self.index.name} f{join} WHERE f.{self.index.name} MATCH %s{checks}{sample}",
             [self.search.matches, *params],

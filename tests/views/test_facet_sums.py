@@ -154,6 +154,7 @@ def test_a_search_with_very_many_matches_says_its_counts_are_estimates(client, c
     from speeches.search import facets
 
     settings.SPEECHES_SEARCH_EXACT_UP_TO = 300
+    settings.DEBUG = True  # each statement also written out with its parameters, as in development
     monkeypatch.setattr(facets, "SAMPLE_MATCHES", 400)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
