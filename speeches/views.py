@@ -356,6 +356,8 @@ def commitment_list(request):
         # reading every match.
         shown = search.search_commitments(parsed, order=order, **narrowing).for_listing()
         shown = shown.select_related("speech__county", "section")
+        if not counted.total_estimated and hasattr(shown, "knowing_count"):  # not a refused query
+            shown = shown.knowing_count(counted.total)
     total = counted.total if counted else None
     if counted and counted.total_estimated:
         total = min(total, ESTIMATED_PAGES * COMMITMENTS_PER_PAGE)

@@ -10,10 +10,13 @@ Where to find what (each module says more):
 - backends.py: the interface every database's backend implements, and the backend of a connection:
   - sqlite_index.py, sqlite_ranking.py, sqlite.py: FTS5 tables kept by triggers; the best page of
     a common word found shortest first, without scoring every match;
-  - postgres.py: a generated tsvector with a GIN index, or a RUM index that ranks inside the index.
+  - postgres.py: a generated tsvector with a GIN index, or a RUM index that ranks inside the index
+    (postgres_ranking.py); a narrow table of the matches to count them and their facets
+    (postgres_matches.py, postgres_counts.py).
 - narrowing.py: the filters (place, topic, year, kind, strength), resolved once.
 - snippets.py: snippets, the matches marked.
-- facets.py: the search page's facet counts, from one pass over the matches.
+- facets.py: the search page's facet counts, from one pass over the matches (a fixed sample of them
+  past SPEECHES_SEARCH_EXACT_UP_TO).
 - entry.py: search_commitments and search_speeches, the two entry points.
 - maintenance.py: the migration hooks (apps.py) and rebuild_search_index.
 

@@ -4,7 +4,14 @@ The browsing lists count each facet with a grouped query of its own (filters.Fac
 Over a search, each of those queries would search again: a common word's tens of thousands of
 matches, six times. Here the matches are read once, with the few columns the facets group by, and
 every facet is counted from that one set, each over the rows the *other* chosen filters leave, as
-FacetedFilterSet.facets counts them (the tests compare both).
+FacetedFilterSet.facets counts them (the tests compare both). The same pass counts the rows the
+page lists, so the paginator does not count them again.
+
+Above SPEECHES_SEARCH_EXACT_UP_TO matches, the pass reads a fixed sample of about SAMPLE_MATCHES
+of them: every n-th by id on SQLite, whose index counts the matches in milliseconds; a fixed
+sample of pages on PostgreSQL, whose exact count visits every match, so that there the page's
+total is estimated too. The counts are scaled up and marked as estimates (the page says 约); the
+same archive gives the same numbers each time.
 """
 
 from __future__ import annotations

@@ -56,6 +56,14 @@ class _AnsweredByIndex:
             return plan
         return None
 
+    def knowing_count(self, matches: int):
+        """These results, known to number `matches` (counted exactly elsewhere, with the facets):
+        the best page is then read the way that many matches call for, without counting them."""
+        plan = self._untouched()
+        if plan is not None and hasattr(plan, "counted"):
+            plan.counted["matches"] = matches
+        return self
+
     def count(self):
         plan = self._untouched()
         counted = None if plan is None or self.query.is_sliced else plan.count(connections[self.db])

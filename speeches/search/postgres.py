@@ -11,6 +11,7 @@ from django.db.models import BooleanField, FloatField, QuerySet
 from .expressions import tsquery_expression
 from .narrowing import CommitmentFilters
 from .paging import answered_by_index
+from .postgres_matches import drop_match_table_sql, has_match_table, match_table_sql, matches_sql
 from .postgres_ranking import TABLE as RANKED_TABLE
 from .postgres_ranking import RankedPlan, drop_ranked_index_sql, ensure_ranked_index, has_ranked_index
 from .query import ParsedQuery, unproven_terms
@@ -119,6 +120,10 @@ def ensure_index(connection) -> None:
                 for statement in _postgres_parts_sql(table):
                     cursor.execute(statement)
         connection.search_ranked_index = ensure_ranked_index(connection, cursor, _vector(RANKED_TABLE))
+        if not has_match_table(cursor):
+            for statement in match_table_sql():
+                cursor.execute(statement)
+        connection.search_match_table = True
 
 
 def drop_index(connection) -> None:
@@ -126,6 +131,9 @@ def drop_index(connection) -> None:
         for statement in drop_ranked_index_sql():
             cursor.execute(statement)
         connection.search_ranked_index = False
+        for statement in drop_match_table_sql():
+            cursor.execute(statement)
+        connection.search_match_table = False
         for table in _PG_WEIGHTED:
             cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
             parts = _part_table(table)
@@ -197,6 +205,15 @@ def _ranked_in_index(connection) -> bool:
     return known
 
 
+def _match_table(connection) -> bool:
+    """Whether the narrow table of the matches is there (asked once per connection)."""
+    known = getattr(connection, "search_match_table", None)
+    if known is None:
+        with connection.cursor() as cursor:
+            known = connection.search_match_table = has_match_table(cursor)
+    return known
+
+
 class PostgresSearch:
     """The PostgreSQL backend (see backends.SearchBackend)."""
 
@@ -220,14 +237,19 @@ class PostgresSearch:
         rows = verified(narrowed, unproven_terms(parsed, lambda term: term.exact))
         tsquery = tsquery_expression(parsed)
         tokens = tuple(dict.fromkeys(token for term in parsed.terms for token in (*term.tokens, *term.words)))
+        matching = tsquery_expression(parsed, ranked=False)
+        # Counted from the narrow table where a match needs no check on the text itself.
+        counted_apart = not unproven_terms(parsed, lambda term: term.exact) and _match_table(connections[queryset.db])
         plan = RankedPlan(
             rows,
-            tsquery_expression(parsed, ranked=False),
+            matching,
             tokens,
             _rank(rows.query.get_initial_alias(), tsquery),
             rows.filter(_unindexed(rows, parsed)),
             in_index=order == "relevance" and self.rank_in_index and _ranked_in_index(connections[queryset.db]),
             several_terms=len(parsed.terms) > 1,
+            matches=matches_sql(filters, matching) if counted_apart else None,
+            filters=filters,
         )
         return answered_by_index(results, plan, queryset, order)
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models import F, QuerySet
 
+from .postgres_matches import FACET_COLUMNS as MATCH_FACET_COLUMNS
+from .postgres_matches import MATCHES, matches_sql
 from .postgres_ranking import TABLE, RankedPlan
 
 # Which pages the sample takes (TABLESAMPLE ... REPEATABLE): fixed, so the estimates are stable.
@@ -76,10 +78,19 @@ def facet_rows(results: QuerySet, share: float = 1.0) -> FacetRows | None:
     plan = _plan(results)
     if plan is None:
         return None
-    sql, params = plan.rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
     table = f'FROM "{TABLE}"'
+    sample = f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
+    if plan.matches is not None:
+        # The tsvector matches from the narrow table, the rows indexed in parts from their own.
+        narrow, narrow_params = matches_sql(plan.filters, plan.tsquery, MATCH_FACET_COLUMNS)
+        parts, parts_params = plan.parts_rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
+        if share < 1 and parts.count(table) == 1:
+            narrow = narrow.replace(f"FROM {MATCHES} m", f"FROM {MATCHES} m {sample}", 1)
+            parts = parts.replace(table, f"{table} {sample}")
+            return FacetRows(f"{narrow} UNION ALL {parts}", [*narrow_params, *parts_params], share)
+        return FacetRows(f"{narrow} UNION ALL {parts}", [*narrow_params, *parts_params])
+    sql, params = plan.rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
     if share >= 1 or sql.count(table) != 2:  # every match (or not the shape rows_sql writes)
         return FacetRows(sql, params)
     # Both sides (tsvector matches, matches found through their parts) read the same sample of pages.
-    sample = f"{table} TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
-    return FacetRows(sql.replace(table, sample), params, share)
+    return FacetRows(sql.replace(table, f"{table} {sample}"), params, share)

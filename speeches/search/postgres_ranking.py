@@ -157,6 +157,10 @@ class RankedPlan:
     unindexed: QuerySet  # the matches too long for one tsvector (score 0)
     in_index: bool = True  # whether the RUM index is there to read the best page from
     several_terms: bool = False
+    # The tsvector matches the filters leave, as SQL over the narrow table (postgres_matches.py),
+    # for counting them and their facets; None: read from the commitments' own table.
+    matches: tuple[str, list] | None = None
+    filters: object = None  # the search's CommitmentFilters, which `matches` was written from
     shape: tuple = ()
     base: QuerySet | None = None
     ranked: bool = True
@@ -170,10 +174,15 @@ class RankedPlan:
             AliasedSQL("{alias}.search_vector @@ %s::tsquery", alias, [self.tsquery], BooleanField())
         )
 
+    def _vector_ids(self) -> tuple[str, list]:
+        if self.matches is not None:
+            return self.matches
+        return _sql(self._vector_matches().order_by().values("pk"))
+
     def count(self, connection) -> int:
         # Apart, each count is answered by its own index; as one condition (tsvector OR parts), every
         # match's tsvector would be read again to decide which side it is on. One statement all the same.
-        vector, vector_params = _sql(self._vector_matches().order_by().values("pk"))
+        vector, vector_params = self._vector_ids()
         parts, parts_params = _sql(self.unindexed.order_by().values("pk"))
         with connection.cursor() as cursor:
             ((matched,),) = every_match(
@@ -186,7 +195,7 @@ class RankedPlan:
 
     def ids_sql(self) -> tuple[str, list]:
         """SQL for the ids of the matches, each side by its own index (see count)."""
-        vector, vector_params = _sql(self._vector_matches().order_by().values("pk"))
+        vector, vector_params = self._vector_ids()
         parts, parts_params = _sql(self.unindexed.order_by().values("pk"))
         return f"{vector} UNION ALL {parts}", [*vector_params, *parts_params]
 
@@ -196,6 +205,10 @@ class RankedPlan:
         vector, vector_params = _sql(self._vector_matches().order_by().values(*fields, **expressions))
         parts, parts_params = _sql(self.unindexed.order_by().values(*fields, **expressions))
         return f"{vector} UNION ALL {parts}", [*vector_params, *parts_params]
+
+    def parts_rows_sql(self, *fields: str, **expressions) -> tuple[str, list]:
+        """SQL for the matches indexed in parts, with these columns (as QuerySet.values takes them)."""
+        return _sql(self.unindexed.order_by().values(*fields, **expressions))
 
     def best(self, connection, count: int) -> list[tuple[int, float]] | None:
         matched = self.counted.get("matches")

@@ -52,7 +52,7 @@ def small_bound(settings, monkeypatch):
     monkeypatch.setattr(facets, "SAMPLE_MATCHES", 400)
     if connection.vendor == "postgresql":  # the statistics the planner's estimate of the matches reads
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE speeches_commitment")
+            cursor.execute("ANALYZE")
 
 
 @pytest.mark.parametrize("chosen", ["", "kind=target", "province=430000&year_min=2015"])
