@@ -4,8 +4,8 @@ commonest words a fixed sample of them.
 facets.py counts every facet from one set of rows: the matches with the columns the facets group
 by (a materialized CTE). Written as `WHERE c.id IN (<the matches' ids>)`, PostgreSQL reads every
 match twice: once to find its id (a GIN bitmap over the table) and once more to read its columns
-by that id. `facet_rows` gives the same rows in one read: the GIN (or parts) match itself selects
-the columns.
+by that id. `facet_rows` gives the same rows in one read: the match itself selects the columns,
+from the narrow table of the matches (postgres_matches.py), which holds them all.
 
 Either way the work grows with the matches: a GIN index cannot count without visiting each
 matching row's page (PostgreSQL 15 reads the page to check visibility), so a word in a third of a
@@ -26,7 +26,7 @@ from django.db import connections
 from django.db.models import F, QuerySet
 
 from .postgres_matches import FACET_COLUMNS as MATCH_FACET_COLUMNS
-from .postgres_matches import MATCHES, matches_sql
+from .postgres_matches import matches_sql
 from .postgres_ranking import TABLE, RankedPlan
 
 # Which pages the sample takes (TABLESAMPLE ... REPEATABLE): fixed, so the estimates are stable.
@@ -79,18 +79,16 @@ def facet_rows(results: QuerySet, share: float = 1.0) -> FacetRows | None:
     if plan is None:
         return None
     table = f'FROM "{TABLE}"'
-    sample = f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
-    if plan.matches is not None:
-        # The tsvector matches from the narrow table, the rows indexed in parts from their own.
+    if plan.matches is not None and share >= 1:
+        # Every match: the tsvector matches from the narrow table, the rows indexed in parts from
+        # their own. A sample is of the commitments' own pages: the narrow table holds a hundred
+        # rows to a page, most of one speech (one year, one place), too few speeches for a sample.
         narrow, narrow_params = matches_sql(plan.filters, plan.tsquery, MATCH_FACET_COLUMNS)
         parts, parts_params = plan.parts_rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
-        if share < 1 and parts.count(table) == 1:
-            narrow = narrow.replace(f"FROM {MATCHES} m", f"FROM {MATCHES} m {sample}", 1)
-            parts = parts.replace(table, f"{table} {sample}")
-            return FacetRows(f"{narrow} UNION ALL {parts}", [*narrow_params, *parts_params], share)
         return FacetRows(f"{narrow} UNION ALL {parts}", [*narrow_params, *parts_params])
     sql, params = plan.rows_sql(*FACET_FIELDS, **FACET_COLUMNS)
     if share >= 1 or sql.count(table) != 2:  # every match (or not the shape rows_sql writes)
         return FacetRows(sql, params)
     # Both sides (tsvector matches, matches found through their parts) read the same sample of pages.
+    sample = f"TABLESAMPLE SYSTEM ({share * 100:.6f}) REPEATABLE ({SAMPLE_SEED})"
     return FacetRows(sql.replace(table, f"{table} {sample}"), params, share)

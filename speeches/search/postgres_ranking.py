@@ -220,9 +220,16 @@ class RankedPlan:
     def _sorted(self, count: int) -> list[tuple[int, float]]:
         """Every match scored and the best `count` kept (GIN finds them): only ids and scores are
         sorted, the page's rows are read after."""
+        matches = self._vector_matches()
+        if self.matches is not None:
+            # Which rows match, from the narrow table (filters and all); only they are scored.
+            sql, params = self.matches
+            alias = self.rows.query.get_initial_alias()
+            matches = self.rows.model._base_manager.filter(
+                AliasedSQL(f"{{alias}}.id IN ({sql})", alias, list(params), BooleanField())
+            )
         best = _rows(
-            self._vector_matches()
-            .annotate(search_rank=self.rank)
+            matches.annotate(search_rank=self.rank)
             .order_by("-search_rank", "pk")
             .values_list("pk", "search_rank")[:count]
         )
