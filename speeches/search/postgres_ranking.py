@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import BooleanField, F, IntegerField, QuerySet
@@ -221,8 +221,10 @@ class RankedPlan:
         """Every match scored and the best `count` kept (GIN finds them): only ids and scores are
         sorted, the page's rows are read after."""
         matches = self._vector_matches()
-        if self.matches is not None:
-            # Which rows match, from the narrow table (filters and all); only they are scored.
+        if self.matches is not None and any(value is not None for value in astuple(self.filters)):
+            # Narrowed by filters: which rows match, from the narrow table, which holds the filters'
+            # values (the commitments' table would join each match to its speech); only they are
+            # scored. Without filters the commitments' own GIN index finds them as cheaply.
             sql, params = self.matches
             alias = self.rows.query.get_initial_alias()
             matches = self.rows.model._base_manager.filter(
