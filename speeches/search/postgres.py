@@ -196,22 +196,25 @@ def _postgres_matches(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
     )
 
 
-def _ranked_in_index(connection) -> bool:
-    """Whether the commitments' RUM index is there (asked once per connection)."""
-    known = getattr(connection, "search_ranked_index", None)
+def _known(connection, name: str, ask) -> bool:
+    """Whether a part of the index is there, asked once per connection (ensure_index and
+    drop_index set the answer as they change it)."""
+    known = getattr(connection, name, None)
     if known is None:
         with connection.cursor() as cursor:
-            known = connection.search_ranked_index = has_ranked_index(cursor)
+            known = ask(cursor)
+        setattr(connection, name, known)
     return known
+
+
+def _ranked_in_index(connection) -> bool:
+    """Whether the commitments' RUM index is there."""
+    return _known(connection, "search_ranked_index", has_ranked_index)
 
 
 def _match_table(connection) -> bool:
-    """Whether the narrow table of the matches is there (asked once per connection)."""
-    known = getattr(connection, "search_match_table", None)
-    if known is None:
-        with connection.cursor() as cursor:
-            known = connection.search_match_table = has_match_table(cursor)
-    return known
+    """Whether the narrow table of the matches is there."""
+    return _known(connection, "search_match_table", has_match_table)
 
 
 class PostgresSearch:
