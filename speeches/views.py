@@ -328,6 +328,22 @@ def _placed(commitments, terms: list[str]) -> None:
         commitment.context = commitment_context(section.text, commitment.text, terms) if section is not None else ""
 
 
+def _listed(filters: CommitmentFilter, parsed, order: str, counted) -> tuple:
+    """The rows a commitment search lists, and how many to page (None: count them). Narrowed
+    inside the search's index where the chosen filters allow, rather than by reading every match,
+    and told the count the facets' pass made; an estimated total pages only the best rows."""
+    shown = filters.qs
+    narrowing = filters.search_filters()
+    if narrowing:
+        shown = search.search_commitments(parsed, order=order, **narrowing).for_listing()
+        shown = shown.select_related("speech__county", "section")
+    if not counted.total_estimated and hasattr(shown, "knowing_count"):  # not a refused query
+        shown = shown.knowing_count(counted.total)
+    if counted.total_estimated:
+        return shown, min(counted.total, ESTIMATED_PAGES * COMMITMENTS_PER_PAGE)
+    return shown, counted.total
+
+
 def commitment_list(request):
     switched = _switched(request, "commitment-list")
     if switched is not None:
@@ -349,18 +365,7 @@ def commitment_list(request):
     # same pass counts the rows listed.
     counted = search.commitment_facets(filters, rows) if q else None
     facets = counted.facets if counted else filters.facets()
-    shown = filters.qs
-    narrowing = filters.search_filters() if q else None
-    if narrowing:
-        # The same rows, narrowed inside the search's index: counted and paged by it, not by
-        # reading every match.
-        shown = search.search_commitments(parsed, order=order, **narrowing).for_listing()
-        shown = shown.select_related("speech__county", "section")
-        if not counted.total_estimated and hasattr(shown, "knowing_count"):  # not a refused query
-            shown = shown.knowing_count(counted.total)
-    total = counted.total if counted else None
-    if counted and counted.total_estimated:
-        total = min(total, ESTIMATED_PAGES * COMMITMENTS_PER_PAGE)
+    shown, total = _listed(filters, parsed, order, counted) if q else (filters.qs, None)
     page_obj = _page(request, _commitment_order(shown, sort), COMMITMENTS_PER_PAGE, total)
     terms = [term.text for term in parsed.terms] if parsed else []
     _placed(page_obj, terms)
