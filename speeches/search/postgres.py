@@ -11,11 +11,18 @@ from django.db.models import BooleanField, FloatField, QuerySet
 from .expressions import tsquery_expression
 from .narrowing import CommitmentFilters
 from .paging import answered_by_index
-from .postgres_matches import drop_match_table_sql, has_match_table, match_table_sql, matches_sql
+from .postgres_matches import NEEDS as MATCH_NEEDS
+from .postgres_matches import (
+    drop_match_table_sql,
+    drop_match_triggers_sql,
+    has_match_table,
+    match_table_sql,
+    matches_sql,
+)
 from .postgres_ranking import TABLE as RANKED_TABLE
 from .postgres_ranking import RankedPlan, drop_ranked_index_sql, ensure_ranked_index, has_ranked_index
 from .query import ParsedQuery, unproven_terms
-from .sql import AliasedSQL, ordered, verified
+from .sql import AliasedSQL, has_columns, ordered, verified
 
 # ts_rank_cd's weights {D, C, B, A}: amounts and titles (A) count four times the body text (D).
 PG_WEIGHTS = "{0.25, 0.5, 0.75, 1.0}"
@@ -120,10 +127,12 @@ def ensure_index(connection) -> None:
                 for statement in _postgres_parts_sql(table):
                     cursor.execute(statement)
         connection.search_ranked_index = ensure_ranked_index(connection, cursor, _vector(RANKED_TABLE))
-        if not has_match_table(cursor):
+        present = has_match_table(cursor)
+        if not present and has_columns(connection, cursor, MATCH_NEEDS):
             for statement in match_table_sql():
                 cursor.execute(statement)
-        connection.search_match_table = True
+            present = True
+        connection.search_match_table = present
 
 
 def drop_index(connection) -> None:
@@ -229,7 +238,13 @@ class PostgresSearch:
     rank_in_index = True
 
     def before_migrate(self, connection) -> None:
-        """Nothing: PostgreSQL alters a table in place, and the generated column and triggers stay."""
+        """The narrow table's triggers, which name columns of three tables, go for the migration
+        (ensure_index puts them back and brings the table up to date); PostgreSQL alters a table
+        in place, and the generated column and the parts' triggers stay."""
+        with connection.cursor() as cursor:
+            for statement in drop_match_triggers_sql():
+                cursor.execute(statement)
+        connection.search_match_table = False
 
     def reread_index(self, connection) -> None:
         """Nothing: the generated column and the triggers followed every row as it was rewritten."""

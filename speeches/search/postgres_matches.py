@@ -102,10 +102,24 @@ $$""",
         f"DROP TRIGGER IF EXISTS {MATCHES}_region ON speeches_region",
         f"CREATE TRIGGER {MATCHES}_region AFTER UPDATE OF parent_id ON speeches_region"
         f" FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) EXECUTE FUNCTION {MATCHES}_region()",
-        # The rows already there (a no-op where every commitment has its row).
-        f"INSERT INTO {MATCHES} ({_COLUMNS}) {_SELECT} WHERE NOT EXISTS (SELECT 1 FROM {MATCHES} x WHERE x.id = c.id)",
+        # The rows as they are now: a migration may have changed them while the triggers were away
+        # (see drop_match_triggers_sql); only rows that differ are written.
+        f"INSERT INTO {MATCHES} ({_COLUMNS}) {_SELECT}{_UPSERT} WHERE ({MATCHES}.vector, {MATCHES}.kind,"
+        f" {MATCHES}.strength, {MATCHES}.topic_id, {MATCHES}.year, {MATCHES}.province_id, {MATCHES}.city_id,"
+        f" {MATCHES}.city_parent_id, {MATCHES}.county_id) IS DISTINCT FROM (EXCLUDED.vector, EXCLUDED.kind,"
+        " EXCLUDED.strength, EXCLUDED.topic_id, EXCLUDED.year, EXCLUDED.province_id, EXCLUDED.city_id,"
+        " EXCLUDED.city_parent_id, EXCLUDED.county_id)",
+        f"DELETE FROM {MATCHES} m WHERE NOT EXISTS (SELECT 1 FROM speeches_commitment c WHERE c.id = m.id)",
         f"ANALYZE {MATCHES}",
     ]
+
+
+# The columns the table and its triggers read: until a migration has made them all, there is none.
+NEEDS = {
+    "speeches_commitment": ("search_vector", "search_text", "search_targets", "kind", "strength", "topic_id"),
+    "speeches_speech": ("year", "province_id", "city_id", "county_id"),
+    "speeches_region": ("parent_id",),
+}
 
 
 def _drop_commitment_triggers() -> list[str]:
@@ -115,11 +129,19 @@ def _drop_commitment_triggers() -> list[str]:
     ]
 
 
-def drop_match_table_sql() -> list[str]:
+def drop_match_triggers_sql() -> list[str]:
+    """Before a migration: the triggers, which name columns a migration may take away or not have
+    made yet; match_table_sql() puts them back and brings the rows up to date."""
     return [
         *_drop_commitment_triggers(),
         f"DROP TRIGGER IF EXISTS {MATCHES}_speech ON speeches_speech",
         f"DROP TRIGGER IF EXISTS {MATCHES}_region ON speeches_region",
+    ]
+
+
+def drop_match_table_sql() -> list[str]:
+    return [
+        *drop_match_triggers_sql(),
         f"DROP FUNCTION IF EXISTS {MATCHES}_inserted(), {MATCHES}_deleted(), {MATCHES}_updated(),"
         f" {MATCHES}_speech(), {MATCHES}_region(), {MATCHES}_truncate()",
         f"DROP TABLE IF EXISTS {MATCHES}",

@@ -1,5 +1,5 @@
-"""What every backend's querysets share: SQL about a table alias, the exact check of terms the
-index cannot prove, and the two orders of results."""
+"""What every backend shares: SQL about a table alias, the exact check of terms the index cannot
+prove, the two orders of results, and whether a migration has made the columns an index reads."""
 
 from __future__ import annotations
 
@@ -56,3 +56,15 @@ def ordered(queryset: QuerySet, order: str, prefix: str) -> QuerySet:
             "pk",
         )
     raise ValueError(f"unknown order {order!r}: 'relevance' or 'date'")
+
+
+def has_columns(connection, cursor, needs: dict[str, tuple[str, ...]]) -> bool:
+    """Whether every table of `needs` has its columns (a database migrated back may not yet)."""
+    tables = set(connection.introspection.table_names(cursor))
+    for table, columns in needs.items():
+        if table not in tables:
+            return False
+        present = {column.name for column in connection.introspection.get_table_description(cursor, table)}
+        if not set(columns) <= present:
+            return False
+    return True

@@ -7,6 +7,7 @@ triggers keep it in step in the same transaction as every insert, update and del
 
 from __future__ import annotations
 
+from .sql import has_columns
 from .text import TARGET_PREFIX
 
 _TOKENIZER = "tokenize='unicode61 remove_diacritics 0'"
@@ -238,7 +239,7 @@ def ensure_index(connection) -> None:
     may have changed them meanwhile)."""
     with connection.cursor() as cursor:
         for index in SQLITE_INDEXES:
-            if not _has_columns(connection, cursor, index.needs()):
+            if not has_columns(connection, cursor, index.needs()):
                 continue  # migrated back to before the index's columns existed: it waits for them
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [index.name])
             row = cursor.fetchone()
@@ -264,17 +265,6 @@ def ensure_index(connection) -> None:
                     cursor.execute(statement)
                 for statement in index.rebuild_sql():
                     cursor.execute(statement)
-
-
-def _has_columns(connection, cursor, needs: dict[str, tuple[str, ...]]) -> bool:
-    tables = set(connection.introspection.table_names(cursor))
-    for table, columns in needs.items():
-        if table not in tables:
-            return False
-        present = {column.name for column in connection.introspection.get_table_description(cursor, table)}
-        if not set(columns) <= present:
-            return False
-    return True
 
 
 def drop_triggers(connection) -> None:
