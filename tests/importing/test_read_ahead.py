@@ -86,7 +86,10 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     # A child of this test's process would linger as a zombie; the readers are not its children.
-    return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except FileNotFoundError:  # it ended between the two looks
+        return False
 
 
 def test_an_importer_killed_mid_batch_leaves_no_reader_running(tmp_path):
