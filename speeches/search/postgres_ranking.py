@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import BooleanField, F, IntegerField, QuerySet
 
 from .sql import AliasedSQL
+
+if TYPE_CHECKING:
+    from .narrowing import CommitmentFilters
 
 TABLE = "speeches_commitment"
 RANKED_INDEX = f"{TABLE}_search_ranked"
@@ -160,7 +164,7 @@ class RankedPlan:
     # The tsvector matches the filters leave, as SQL over the narrow table (postgres_matches.py),
     # for counting them and their facets; None: read from the commitments' own table.
     matches: tuple[str, list] | None = None
-    filters: object = None  # the search's CommitmentFilters, which `matches` was written from
+    filters: CommitmentFilters | None = None  # the search's filters, which `matches` was written from
     shape: tuple = ()
     base: QuerySet | None = None
     ranked: bool = True
@@ -203,7 +207,7 @@ class RankedPlan:
         """SQL for the matches themselves with these columns (as QuerySet.values takes them), each
         match read once (see postgres_counts.py)."""
         vector, vector_params = _sql(self._vector_matches().order_by().values(*fields, **expressions))
-        parts, parts_params = _sql(self.unindexed.order_by().values(*fields, **expressions))
+        parts, parts_params = self.parts_rows_sql(*fields, **expressions)
         return f"{vector} UNION ALL {parts}", [*vector_params, *parts_params]
 
     def parts_rows_sql(self, *fields: str, **expressions) -> tuple[str, list]:
@@ -221,7 +225,7 @@ class RankedPlan:
         """Every match scored and the best `count` kept (GIN finds them): only ids and scores are
         sorted, the page's rows are read after."""
         matches = self._vector_matches()
-        if self.matches is not None and any(value is not None for value in astuple(self.filters)):
+        if self.matches is not None and self.filters.facets():
             # Narrowed by filters: which rows match, from the narrow table, which holds the filters'
             # values (the commitments' table would join each match to its speech); only they are
             # scored. Without filters the commitments' own GIN index finds them as cheaply.
