@@ -18,6 +18,7 @@ from .postgres_matches import (
     has_match_table,
     match_table_sql,
     matches_sql,
+    token_count_sql,
 )
 from .postgres_ranking import TABLE as RANKED_TABLE
 from .postgres_ranking import RankedPlan, drop_ranked_index_sql, ensure_ranked_index, has_ranked_index
@@ -258,6 +259,9 @@ class PostgresSearch:
         matching = tsquery_expression(parsed, ranked=False)
         # Counted from the narrow table where a match needs no check on the text itself.
         counted_apart = not unproven_terms(parsed, lambda term: term.exact) and _match_table(connections[queryset.db])
+        # One word (one token), no filter: its count is kept; words excluded take their few rows off it.
+        (first, *more) = parsed.terms
+        one_word = counted_apart and not more and len(first.tokens) == 1 and not filters.facets()
         plan = RankedPlan(
             rows,
             matching,
@@ -267,6 +271,9 @@ class PostgresSearch:
             in_index=order == "relevance" and self.rank_in_index and _ranked_in_index(connections[queryset.db]),
             several_terms=len(parsed.terms) > 1,
             matches=matches_sql(filters, matching) if counted_apart else None,
+            token_counted=token_count_sql(first.tokens[0], [term.text for term in parsed.excluded])
+            if one_word
+            else None,
             filters=filters,
         )
         return answered_by_index(results, plan, queryset, order)

@@ -165,6 +165,8 @@ class RankedPlan:
     # for counting them and their facets; None: read from the commitments' own table.
     matches: tuple[str, list] | None = None
     filters: CommitmentFilters | None = None  # the search's filters, which `matches` was written from
+    # SQL for the count of the tsvector matches from the token counts (one word, no filter), else None.
+    token_counted: tuple[str, list] | None = None
     shape: tuple = ()
     base: QuerySet | None = None
     ranked: bool = True
@@ -186,12 +188,16 @@ class RankedPlan:
     def count(self, connection) -> int:
         # Apart, each count is answered by its own index; as one condition (tsvector OR parts), every
         # match's tsvector would be read again to decide which side it is on. One statement all the same.
-        vector, vector_params = self._vector_ids()
+        if self.token_counted is not None:
+            vector, vector_params = self.token_counted
+        else:
+            vector, vector_params = self._vector_ids()
+            vector = f"SELECT count(*) FROM ({vector}) v"
         parts, parts_params = _sql(self.unindexed.order_by().values("pk"))
         with connection.cursor() as cursor:
             ((matched,),) = every_match(
                 cursor,
-                f"SELECT (SELECT count(*) FROM ({vector}) v) + (SELECT count(*) FROM ({parts}) p)",
+                f"SELECT ({vector}) + (SELECT count(*) FROM ({parts}) p)",
                 (*vector_params, *parts_params),
             )
         self.counted["matches"] = matched

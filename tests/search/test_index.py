@@ -35,24 +35,32 @@ def index_in_step() -> bool:
 
 
 def matches_agree() -> bool:
-    """On PostgreSQL, the narrow table of the matches holds each commitment's row as it is now:
-    its tsvector, kind, strength and topic, and its speech's year and places."""
+    """On PostgreSQL, the narrow table of the matches holds each commitment's row as it is now: its
+    tokens (no positions) and filter tokens, kind, strength and topic, and its speech's year and
+    places; and the token counts are those of its rows."""
     if connection.vendor != "postgresql":
         return True
-    from speeches.search.postgres_matches import MATCHES
+    from speeches.search.postgres_matches import MATCHES, TOKENS
 
-    now = (
-        "SELECT c.id, c.search_vector, c.kind, c.strength, c.topic_id, s.year, s.province_id, s.city_id,"
-        " r.parent_id, s.county_id FROM speeches_commitment c JOIN speeches_speech s ON s.id = c.speech_id"
-        " LEFT JOIN speeches_region r ON r.id = s.city_id"
+    filter_tokens = (
+        "array_remove(ARRAY['#kind' || c.kind, '#strength' || c.strength, '#topic' || c.topic_id,"
+        " '#year' || s.year, '#lustrum' || (s.year / 5 * 5), '#decade' || (s.year / 10 * 10),"
+        " '#province' || s.province_id, '#city' || s.city_id, '#city' || r.parent_id, '#city' || s.county_id], NULL)"
     )
+    now = (
+        f"SELECT c.id, strip(c.search_vector) || array_to_tsvector({filter_tokens}), c.kind, c.strength,"
+        " c.topic_id, s.year, s.province_id, s.city_id, r.parent_id, s.county_id FROM speeches_commitment c"
+        " JOIN speeches_speech s ON s.id = c.speech_id LEFT JOIN speeches_region r ON r.id = s.city_id"
+    )
+    kept = f"SELECT id, vector, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id FROM {MATCHES}"
+    counted = f"SELECT token, count(*) FROM {MATCHES}, unnest(tsvector_to_array(vector)) AS token GROUP BY token"
+    kept_counts = f"SELECT token, matches FROM {TOKENS} WHERE matches <> 0"
+    differences = 0
     with connection.cursor() as cursor:
-        kept = f"SELECT id, vector, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id FROM {MATCHES}"
-        cursor.execute(f"SELECT count(*) FROM (({now}) EXCEPT ({kept})) a")
-        missing = cursor.fetchone()[0]
-        cursor.execute(f"SELECT count(*) FROM (({kept}) EXCEPT ({now})) a")
-        stale = cursor.fetchone()[0]
-    return missing == stale == 0
+        for left, right in ((now, kept), (kept, now), (counted, kept_counts), (kept_counts, counted)):
+            cursor.execute(f"SELECT count(*) FROM (({left}) EXCEPT ({right})) a")
+            differences += cursor.fetchone()[0]
+    return differences == 0
 
 
 def varints(blob: bytes) -> list[int]:
