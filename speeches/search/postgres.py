@@ -20,7 +20,6 @@ from .postgres_matches import (
     matches_sql,
     token_count_sql,
 )
-from .postgres_ranking import TABLE as RANKED_TABLE
 from .postgres_ranking import RankedPlan, drop_ranked_index_sql, ensure_ranked_index, has_ranked_index
 from .query import ParsedQuery, unproven_terms
 from .sql import AliasedSQL, has_columns, ordered, verified
@@ -127,13 +126,14 @@ def ensure_index(connection) -> None:
             if not cursor.fetchone()[0]:
                 for statement in _postgres_parts_sql(table):
                     cursor.execute(statement)
-        connection.search_ranked_index = ensure_ranked_index(connection, cursor, _vector(RANKED_TABLE))
         present = has_match_table(cursor)
         if not present and has_columns(connection, cursor, MATCH_NEEDS):
             for statement in match_table_sql():
                 cursor.execute(statement)
             present = True
         connection.search_match_table = present
+        # The RUM index is the narrow table's.
+        connection.search_ranked_index = present and ensure_ranked_index(connection, cursor)
 
 
 def drop_index(connection) -> None:
@@ -218,7 +218,7 @@ def _known(connection, name: str, ask) -> bool:
 
 
 def _ranked_in_index(connection) -> bool:
-    """Whether the commitments' RUM index is there."""
+    """Whether the narrow table's RUM index is there."""
     return _known(connection, "search_ranked_index", has_ranked_index)
 
 
@@ -268,7 +268,10 @@ class PostgresSearch:
             tokens,
             _rank(rows.query.get_initial_alias(), tsquery),
             rows.filter(_unindexed(rows, parsed)),
-            in_index=order == "relevance" and self.rank_in_index and _ranked_in_index(connections[queryset.db]),
+            in_index=order == "relevance"
+            and self.rank_in_index
+            and _match_table(connections[queryset.db])
+            and _ranked_in_index(connections[queryset.db]),
             several_terms=len(parsed.terms) > 1,
             matches=matches_sql(filters, matching) if counted_apart else None,
             token_counted=token_count_sql(first.tokens[0], [term.text for term in parsed.excluded])

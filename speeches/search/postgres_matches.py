@@ -32,12 +32,12 @@ from .narrowing import CommitmentFilters
 
 MATCHES = "speeches_commitment_match"
 # Written on the table (COMMENT): a table written another way is rewritten by ensure_index.
-VERSION = "2: stripped tsvector with filter tokens, token counts"
+VERSION = "3: stripped tsvector with filter tokens, size, token counts"
 TOKENS = "speeches_commitment_token"
 # Before every filter token: the text's tokens are units, unit pairs and words of them (text.py),
 # never this character, so no text can hold a filter token.
 FILTER_MARK = "#"
-_COLUMNS = "id, vector, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id"
+_COLUMNS = "id, vector, size, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id"
 # A commitment's filter tokens (SQL about c, s and r), named as CommitmentFilters.facets() names
 # them; a year also as its five years and its decade, so a range of years is a few lists.
 _FILTER_TOKENS = (
@@ -48,15 +48,17 @@ _FILTER_TOKENS = (
     f" '{FILTER_MARK}city' || r.parent_id, '{FILTER_MARK}city' || s.county_id], NULL)"
 )
 # One commitment's row, from the commitment (c), its speech (s) and the speech's city (r); a row
-# indexed in parts (no tsvector) has none here either.
+# indexed in parts (no tsvector) has none here either. `size` is the commitment's number of distinct
+# tokens, which bounds its score (postgres_ranking.py).
 _SELECT = (
-    f"SELECT c.id, strip(c.search_vector) || array_to_tsvector({_FILTER_TOKENS}), c.kind, c.strength,"
+    "SELECT c.id, strip(c.search_vector) || array_to_tsvector("
+    f"{_FILTER_TOKENS}), length(c.search_vector), c.kind, c.strength,"
     " c.topic_id, s.year, s.province_id, s.city_id, r.parent_id, s.county_id FROM speeches_commitment c"
     " JOIN speeches_speech s ON s.id = c.speech_id LEFT JOIN speeches_region r ON r.id = s.city_id"
 )
 _UPSERT = (
-    " ON CONFLICT (id) DO UPDATE SET (vector, kind, strength, topic_id, year, province_id, city_id,"
-    " city_parent_id, county_id) = (EXCLUDED.vector, EXCLUDED.kind, EXCLUDED.strength, EXCLUDED.topic_id,"
+    " ON CONFLICT (id) DO UPDATE SET (vector, size, kind, strength, topic_id, year, province_id, city_id,"
+    " city_parent_id, county_id) = (EXCLUDED.vector, EXCLUDED.size, EXCLUDED.kind, EXCLUDED.strength, EXCLUDED.topic_id,"
     " EXCLUDED.year, EXCLUDED.province_id, EXCLUDED.city_id, EXCLUDED.city_parent_id, EXCLUDED.county_id)"
 )
 
@@ -65,12 +67,13 @@ def match_table_sql() -> list[str]:
     """The table, its indexes and the triggers that keep it; idempotent, filling it where empty."""
     return [
         f"""CREATE TABLE IF NOT EXISTS {MATCHES} (
-  id bigint PRIMARY KEY, vector tsvector, kind text NOT NULL, strength text NOT NULL,
+  id bigint PRIMARY KEY, vector tsvector, size integer, kind text NOT NULL, strength text NOT NULL,
   topic_id bigint, year smallint, province_id bigint, city_id bigint, city_parent_id bigint, county_id bigint)
   WITH (toast_tuple_target = 128)""",
         # The tsvectors kept out of line, uncompressed: the rows hold little more than the filters'
         # values, many to a page, which is what a count visits (the GIN index has the tokens).
         f"ALTER TABLE {MATCHES} ALTER COLUMN vector SET STORAGE EXTERNAL",
+        f"ALTER TABLE {MATCHES} ADD COLUMN IF NOT EXISTS size integer",  # a table of version 2
         f"CREATE INDEX IF NOT EXISTS {MATCHES}_vector ON {MATCHES} USING gin (vector)",
         # Imports write commitments by the thousand, and a speech deleted takes its commitments with
         # it: inserts and deletes are kept a statement at a time, from its transition table.
@@ -132,9 +135,9 @@ $$""",
         f" FOR EACH ROW WHEN (OLD.parent_id IS DISTINCT FROM NEW.parent_id) EXECUTE FUNCTION {MATCHES}_region()",
         # The rows as they are now: a migration may have changed them while the triggers were away
         # (see drop_match_triggers_sql); only rows that differ are written.
-        f"INSERT INTO {MATCHES} ({_COLUMNS}) {_SELECT}{_UPSERT} WHERE ({MATCHES}.vector, {MATCHES}.kind,"
+        f"INSERT INTO {MATCHES} ({_COLUMNS}) {_SELECT}{_UPSERT} WHERE ({MATCHES}.vector, {MATCHES}.size, {MATCHES}.kind,"
         f" {MATCHES}.strength, {MATCHES}.topic_id, {MATCHES}.year, {MATCHES}.province_id, {MATCHES}.city_id,"
-        f" {MATCHES}.city_parent_id, {MATCHES}.county_id) IS DISTINCT FROM (EXCLUDED.vector, EXCLUDED.kind,"
+        f" {MATCHES}.city_parent_id, {MATCHES}.county_id) IS DISTINCT FROM (EXCLUDED.vector, EXCLUDED.size, EXCLUDED.kind,"
         " EXCLUDED.strength, EXCLUDED.topic_id, EXCLUDED.year, EXCLUDED.province_id, EXCLUDED.city_id,"
         " EXCLUDED.city_parent_id, EXCLUDED.county_id)",
         f"DELETE FROM {MATCHES} m WHERE NOT EXISTS (SELECT 1 FROM speeches_commitment c WHERE c.id = m.id)",

@@ -2,11 +2,14 @@
 
 A GIN index finds the matches but has no order, so ranking them means scoring every one. A RUM
 index (the `rum` extension) can also list the matches of a tsquery ordered by a number stored
-beside each row's tsvector: here `search_size`, the row's number of distinct tokens. That order
-bounds the score of the rows not yet read, which lets the search stop early, as on SQLite:
+beside each row's tsvector: here the narrow table's (postgres_matches.py) `size`, the commitment's
+number of distinct tokens, beside its tokens and filter tokens, so a filtered search lists only
+the rows the filters leave. That order bounds the score of the rows not yet read, which lets the
+search stop early, as on SQLite:
 
-- the score is ts_rank_cd(PG_WEIGHTS, vector, query, 1), the one the GIN path sorts by: the cover
-  density of the query's tokens divided by ln(1 + the row's token count);
+- the score is ts_rank_cd(PG_WEIGHTS, vector, query, 1) over the commitment's own tsvector, the one
+  the GIN path sorts by: the cover density of the query's tokens divided by ln(1 + the row's token
+  count);
 - a row holds each token once, so a matching row has one cover, and where none of the query's
   tokens is among its amounts (weight A) every token in it weighs D: its cover density is at most
   D, its score at most D / ln(1 + size);
@@ -15,7 +18,9 @@ bounds the score of the rows not yet read, which lets the search stop early, as 
 
 Reading matches by size, once the page's worst score beats D / ln(1 + size of the last row read),
 no row not yet read can enter: the page is the one the GIN path gives, same rows, ranks and order
-(ties by id). Without the extension, the GIN path answers alone.
+(ties by id). A term the tokens cannot prove (a longer one) is checked on the rows read, which are
+then candidates: the bound holds for every candidate not yet read. Without the extension, the GIN
+path answers alone.
 """
 
 from __future__ import annotations
@@ -26,16 +31,19 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import BooleanField, F, IntegerField, QuerySet
+from django.db.models import BooleanField, QuerySet
 
+from .postgres_matches import MATCHES, matches_sql
 from .sql import AliasedSQL
 
 if TYPE_CHECKING:
     from .narrowing import CommitmentFilters
 
 TABLE = "speeches_commitment"
-RANKED_INDEX = f"{TABLE}_search_ranked"
+RANKED_INDEX = f"{MATCHES}_ranked"
 AMOUNTS_INDEX = f"{TABLE}_search_amounts"
+# Where the RUM index was before it moved to the narrow table: taken away where it is still there.
+_FORMER_RANKED_INDEX = f"{TABLE}_search_ranked"
 # ts_rank_cd's weight of the body text (D in PG_WEIGHTS): the most a row's cover density can be
 # when none of the query's tokens is among its amounts.
 BODY_WEIGHT = 0.25
@@ -49,19 +57,21 @@ SORTED_UP_TO = 500
 SORTED_UP_TO_SEVERAL_TERMS = 5000
 
 
-def ranked_index_sql(vector: str) -> list[str]:
-    """The token count beside the tsvector, the RUM index ordered by it, and the amounts' tokens."""
+def ranked_index_sql() -> list[str]:
+    """The RUM index of the narrow table's tokens ordered by size, and the amounts' tokens."""
     return [
-        f"ALTER TABLE {TABLE} ADD COLUMN IF NOT EXISTS search_size integer GENERATED ALWAYS AS (length({vector})) STORED",
-        f"CREATE INDEX IF NOT EXISTS {RANKED_INDEX} ON {TABLE} USING rum (search_vector rum_tsvector_addon_ops, "
-        "search_size) WITH (attach = 'search_size', to = 'search_vector')",
+        f"DROP INDEX IF EXISTS {_FORMER_RANKED_INDEX}",
+        f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_size",
+        f"CREATE INDEX IF NOT EXISTS {RANKED_INDEX} ON {MATCHES} USING rum (vector rum_tsvector_addon_ops, size)"
+        " WITH (attach = 'size', to = 'vector')",
         f"CREATE INDEX IF NOT EXISTS {AMOUNTS_INDEX} ON {TABLE} USING gin "
         "(to_tsvector('simple'::regconfig, search_targets)) WHERE search_targets <> ''",
     ]
 
 
-def ensure_ranked_index(connection, cursor, vector: str) -> bool:
-    """The RUM index, where the extension can be had; whether the index is there."""
+def ensure_ranked_index(connection, cursor) -> bool:
+    """The RUM index, where the extension can be had and the narrow table is there; whether the
+    index is there."""
     if has_ranked_index(cursor):
         return True
     cursor.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'rum'")
@@ -70,7 +80,7 @@ def ensure_ranked_index(connection, cursor, vector: str) -> bool:
     try:
         with transaction.atomic(using=connection.alias):
             cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
-            for statement in ranked_index_sql(vector):
+            for statement in ranked_index_sql():
                 cursor.execute(statement)
     except DatabaseError:  # not allowed to create the extension, say: GIN answers alone
         return False
@@ -78,7 +88,7 @@ def ensure_ranked_index(connection, cursor, vector: str) -> bool:
 
 
 def has_ranked_index(cursor) -> bool:
-    cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname = %s", [TABLE, RANKED_INDEX])
+    cursor.execute("SELECT count(*) FROM pg_indexes WHERE tablename = %s AND indexname = %s", [MATCHES, RANKED_INDEX])
     return bool(cursor.fetchone()[0])
 
 
@@ -86,6 +96,7 @@ def drop_ranked_index_sql() -> list[str]:
     return [
         f"DROP INDEX IF EXISTS {AMOUNTS_INDEX}",
         f"DROP INDEX IF EXISTS {RANKED_INDEX}",
+        f"DROP INDEX IF EXISTS {_FORMER_RANKED_INDEX}",
         f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_size",
     ]
 
@@ -252,12 +263,11 @@ class RankedPlan:
         return heapq.nsmallest(count, best, key=lambda match: (-match[1], match[0]))
 
     def _shortest_first(self, connection, count: int) -> list[tuple[int, float]]:
-        """The matches read from the RUM index in order of size, until no unread row can enter."""
+        """The matches read from the narrow table's RUM index in order of size, until no unread
+        row can enter."""
         alias = self.rows.query.get_initial_alias()
-        size = AliasedSQL("{alias}.search_size", alias, [], IntegerField())
-        matches = self._vector_matches().annotate(search_rank=self.rank, search_size=size).order_by()
-        # The rows with a query token among their amounts (few), by the amounts' own index; and the
-        # shortest matches, in order of size from the RUM index. One statement.
+        matches = self._vector_matches().annotate(search_rank=self.rank).order_by()
+        # The rows with a query token among their amounts (few), by the amounts' own index, scored.
         among_amounts = matches.filter(
             AliasedSQL(
                 f"{{alias}}.id = ANY(ARRAY(SELECT id FROM {TABLE} WHERE search_targets <> '' AND "
@@ -267,52 +277,47 @@ class RankedPlan:
                 BooleanField(),
             )
         ).values_list("pk", "search_rank")
-        # The shortest matches, scored once picked: where the planner sorts the matches itself (it may,
-        # for a long term's several pairs), scoring each would cost more than the rest of the work.
-        shortest_first = (
-            self._vector_matches()
-            .annotate(row_id=F("pk"), row_size=size)
-            .order_by(AliasedSQL("{alias}.search_size <=> 0", alias, [], IntegerField()).asc())
-            .values_list("row_id", "row_size")
-        )
-        scored = self.rank.template.format(alias="c")
+        # The shortest candidates, in order of size from the RUM index (the filters are tokens
+        # there); those that are matches (a longer term checked on the row), scored once picked.
+        candidates, candidates_params = matches_sql(self.filters, self.tsquery, "m.id, m.size")
+        picked = matches.filter(
+            AliasedSQL("{alias}.id IN (SELECT id FROM shortest)", alias, [], BooleanField())
+        ).values_list("pk", "search_rank")
+        amounts_sql, amounts_params = _sql(among_amounts)
+        picked_sql, picked_params = _sql(picked)
 
-        def shortest(limit: int) -> tuple[str, list]:
-            sql, params = _sql(shortest_first[:limit])
-            return (
-                f"SELECT f.row_id, {scored}, f.row_size FROM ({sql}) f JOIN {TABLE} c ON c.id = f.row_id",
-                [*self.rank.params, *params],
+        def shortest(limit: int, amounts: bool = False) -> tuple[str, list]:
+            # 0: a row with the query among its amounts; 1: a candidate and its size; 2: a match
+            # among the candidates and its score.
+            sql = (
+                f"WITH shortest AS MATERIALIZED ({candidates} ORDER BY m.size <=> 0 LIMIT %s) "
+                "SELECT 1, id, NULL::float4, size FROM shortest "
+                f"UNION ALL SELECT 2, p.*, NULL FROM ({picked_sql}) p"
             )
+            params = [*candidates_params, limit, *picked_params]
+            if amounts:
+                sql += f" UNION ALL SELECT 0, a.*, NULL FROM ({amounts_sql}) a"
+                params += amounts_params
+            return sql, params
 
         def order(match: tuple[int, float]) -> tuple[float, int]:
             return (-match[1], match[0])
 
         limit = 2 * count
-        amounts_sql, amounts_params = _sql(among_amounts)
-        first_sql, first_params = shortest(limit)
         seen: dict[int, float] = {}
-        read: list[tuple[int, float, int]] = []
-        # The RUM index sorts every match by size before the first is read: with work_mem, in memory.
+        # The RUM index sorts every candidate by size before the first is read: with work_mem, in memory.
         with connection.cursor() as cursor:
-            rows = every_match(
-                cursor,
-                f"SELECT 0, *, NULL FROM ({amounts_sql}) a UNION ALL SELECT 1, * FROM ({first_sql}) f",
-                (*amounts_params, *first_params),
-            )
-        for part, pk, rank, row_size in rows:
-            if part:
-                read.append((pk, rank, row_size))
-            else:
-                seen[pk] = rank
+            rows = every_match(cursor, *shortest(limit, amounts=True))
         while True:
-            seen.update((pk, rank) for pk, rank, _ in read)
-            if len(read) < limit:  # every match read, and those without a tsvector score 0
+            sizes = [size for part, _, _, size in rows if part == 1]
+            seen.update((pk, rank) for part, pk, rank, _ in rows if part != 1)
+            if len(sizes) < limit:  # every candidate read, and the matches without a tsvector score 0
                 seen.update((pk, 0.0) for pk in self.unindexed.values_list("pk", flat=True) if pk not in seen)
                 break
             best = heapq.nsmallest(count, seen.items(), key=order)
-            if len(best) == count and best[-1][1] > _bound(max(size for _, _, size in read)) * (1 + 1e-6):
+            if len(best) == count and best[-1][1] > _bound(max(sizes)) * (1 + 1e-6):
                 break
             limit *= 4
             with connection.cursor() as cursor:
-                read = every_match(cursor, *shortest(limit))
+                rows = every_match(cursor, *shortest(limit))
         return heapq.nsmallest(count, seen.items(), key=order)
