@@ -36,7 +36,7 @@ def index_in_step() -> bool:
 
 def matches_agree() -> bool:
     """On PostgreSQL, the narrow table of the matches holds each commitment's row as it is now: its
-    tokens (no positions) and filter tokens, its number of tokens, kind, strength and topic, and its speech's year and
+    tsvector and filter tokens, its number of tokens, kind, strength and topic, and its speech's year and
     places; and the token counts are those of its rows."""
     if connection.vendor != "postgresql":
         return True
@@ -48,12 +48,12 @@ def matches_agree() -> bool:
         " '#province' || s.province_id, '#city' || s.city_id, '#city' || r.parent_id, '#city' || s.county_id], NULL)"
     )
     now = (
-        f"SELECT c.id, strip(c.search_vector) || array_to_tsvector({filter_tokens}), length(c.search_vector),"
+        f"SELECT c.id, c.search_vector, array_to_tsvector({filter_tokens}), length(c.search_vector),"
         " c.kind, c.strength,"
         " c.topic_id, s.year, s.province_id, s.city_id, r.parent_id, s.county_id FROM speeches_commitment c"
         " JOIN speeches_speech s ON s.id = c.speech_id LEFT JOIN speeches_region r ON r.id = s.city_id"
     )
-    kept = f"SELECT id, vector, size, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id FROM {MATCHES}"
+    kept = f"SELECT id, vector, filters, size, kind, strength, topic_id, year, province_id, city_id, city_parent_id, county_id FROM {MATCHES}"
     counted = f"SELECT token, count(*) FROM {MATCHES}, unnest(tsvector_to_array(vector)) AS token GROUP BY token"
     kept_counts = f"SELECT token, matches FROM {TOKENS} WHERE matches <> 0"
     differences = 0
