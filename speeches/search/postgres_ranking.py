@@ -3,9 +3,9 @@
 A GIN index finds the matches but has no order, so ranking them means scoring every one. A RUM
 index (the `rum` extension) can also list the matches of a tsquery ordered by a number stored
 beside each row's tsvector: here the narrow table's (postgres_matches.py) `size`, the commitment's
-number of distinct tokens, beside its tokens and filter tokens, so a filtered search lists only
-the rows the filters leave. That order bounds the score of the rows not yet read, which lets the
-search stop early, as on SQLite:
+number of distinct tokens; a filter is tested on the narrow row each match is read with (its
+filter tokens), with no join to the speeches. That order bounds the score of the rows not yet
+read, which lets the search stop early, as on SQLite:
 
 - the score is ts_rank_cd(PG_WEIGHTS, vector, query, 1) over the commitment's own tsvector, the one
   the GIN path sorts by: the cover density of the query's tokens divided by ln(1 + the row's token
@@ -277,8 +277,8 @@ class RankedPlan:
                 BooleanField(),
             )
         ).values_list("pk", "search_rank")
-        # The shortest candidates, in order of size from the RUM index (the filters are tokens
-        # there); those that are matches (a longer term checked on the row), scored once picked.
+        # The shortest candidates, in order of size from the RUM index (the filters tested on the
+        # narrow rows); those that are matches (a longer term checked on the row), scored once picked.
         candidates, candidates_params = matches_sql(self.filters, self.tsquery, "m.id, m.size")
         picked = matches.filter(
             AliasedSQL("{alias}.id IN (SELECT id FROM shortest)", alias, [], BooleanField())
