@@ -275,8 +275,6 @@ def token_count_sql(token: str, excluded: list[str]) -> tuple[str, list]:
     counted = f"coalesce((SELECT matches FROM {TOKENS} WHERE token = %s), 0)"
     if not excluded:
         return f"SELECT {counted}", [token]
-    both = " | ".join(f"'{word}'" for word in excluded)
-    return (
-        f"SELECT {counted} - (SELECT count(*) FROM {MATCHES} m WHERE m.vector @@ %s::tsquery)",
-        [token, f"'{token}' & ({both})"],
-    )
+    words = " | ".join(f"'{word}'" for word in excluded)
+    both, both_params = matches_sql(CommitmentFilters(), f"'{token}' & ({words})")
+    return f"SELECT {counted} - (SELECT count(*) FROM ({both}) b)", [token, *both_params]
